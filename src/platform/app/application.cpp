@@ -1,0 +1,87 @@
+#include "platform/app/application.h"
+
+#include <spdlog/spdlog.h>
+
+#include "platform/app/health.h"
+#include "platform/db/migrations.h"
+#include "platform/module/manifest.h"
+#include "platform/util/embedded.h"
+
+namespace zhibu {
+
+Result<std::unique_ptr<Application>> Application::Create(const ApplicationOptions& options) {
+  for (const auto& name : options.enabled_optional_modules) {
+    bool found = false;
+    for (const ModuleManifest* m : AllModules()) found = found || (m->name == name && m->optional);
+    if (!found) {
+      return Fail(Error::Invalid("module.unknown", "没有名为 " + name + " 的可选模块",
+                                 "enable-module"));
+    }
+  }
+  auto db = db::Database::Open(options.db_url, options.db_options);
+  if (!db) return Fail(db.error());
+  auto migrations = AllMigrations();
+  if (options.migrate) {
+    auto report = db::ApplyMigrations(**db, migrations);
+    if (!report) return Fail(report.error());
+    for (const auto& applied : report->applied) spdlog::info("migration applied: {}", applied);
+  } else if (auto current = db::CheckSchemaCurrent(**db, migrations); !current) {
+    return Fail(current.error());
+  }
+
+  auto router = std::make_shared<http::Router>();
+  std::unique_ptr<Application> app(new Application(std::move(*db), router));
+  app->RegisterPlatformRoutes(*router);
+  ModuleContext context{*app->db_, *router};
+  for (const ModuleManifest* module : AllModules()) {
+    if (!module->register_routes) continue;
+    if (module->optional && !options.enabled_optional_modules.contains(module->name)) continue;
+    module->register_routes(context);
+  }
+  return app;
+}
+
+void Application::RegisterPlatformRoutes(http::Router& router) {
+  auto probe = std::make_shared<HealthProbe>(*db_);
+  std::string backend(db::BackendName(db_->backend()));
+  router.Add(
+      http::Method::kGet, "/healthz",
+      [probe, backend](http::Request&) {
+        bool up = probe->DatabaseUp();
+        boost::json::object body{{"status", up ? "ok" : "unavailable"},
+                                 {"db", backend},
+                                 {"version", ZHIBU_VERSION}};
+        return http::Response::Json(up ? 200 : 503, body);
+      },
+      "健康检查（无需登录）");
+
+  std::string document;
+  for (const auto& file : embedded::openapi_document()) {
+    if (file.path == "openapi.json") document = std::string(file.contents);
+  }
+  router.Add(
+      http::Method::kGet, "/api/v1/openapi.json",
+      [document](http::Request&) {
+        http::Response r;
+        r.body = document;
+        return r;
+      },
+      "OpenAPI 3 接口文档");
+}
+
+http::Handler Application::Pipeline(std::shared_ptr<const http::StaticFiles> static_files) const {
+  return http::BuildPipeline(router_, http::StandardMiddleware(), std::move(static_files));
+}
+
+Result<std::vector<std::string>> Application::LoadDemo() {
+  std::vector<std::string> lines;
+  for (const ModuleManifest* module : AllModules()) {
+    if (!module->load_demo) continue;
+    auto summary = module->load_demo(*db_);
+    if (!summary) return Fail(summary.error());
+    lines.push_back(module->title + "：" + *summary);
+  }
+  return lines;
+}
+
+}  // namespace zhibu

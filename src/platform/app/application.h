@@ -1,0 +1,47 @@
+#pragma once
+//! The running product: a database, migrated, and a router holding the platform's routes and
+//! every module's. `zhibu serve` puts a `http::Server` in front of it; tests use it directly.
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "platform/db/database.h"
+#include "platform/http/pipeline.h"
+#include "platform/http/router.h"
+
+namespace zhibu {
+
+struct ApplicationOptions {
+  std::string db_url = "sqlite:zhibu.db";
+  db::DatabaseOptions db_options;
+  std::set<std::string> enabled_optional_modules;  //!< e.g. {"diagnostics"}
+  bool migrate = true;  //!< apply pending migrations at start (else refuse an outdated schema)
+};
+
+class Application {
+ public:
+  //! Opens the database, applies (or checks) migrations and registers every route. Fails with
+  //! the database's error, `db.schema_too_new`, or `module.unknown` for an enabled module that
+  //! does not exist or is not optional.
+  static Result<std::unique_ptr<Application>> Create(const ApplicationOptions& options);
+
+  db::Database& db() { return *db_; }
+  std::shared_ptr<const http::Router> router() const { return router_; }
+
+  //! The request pipeline (standard middleware around the router, then `static_files`).
+  http::Handler Pipeline(std::shared_ptr<const http::StaticFiles> static_files) const;
+
+  //! Runs every module's demo loader; answers one line per module that loaded something.
+  Result<std::vector<std::string>> LoadDemo();
+
+ private:
+  Application(std::unique_ptr<db::Database> db, std::shared_ptr<http::Router> router)
+      : db_(std::move(db)), router_(std::move(router)) {}
+  void RegisterPlatformRoutes(http::Router& router);
+
+  std::unique_ptr<db::Database> db_;
+  std::shared_ptr<http::Router> router_;
+};
+
+}  // namespace zhibu

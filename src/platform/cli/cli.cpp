@@ -1,0 +1,292 @@
+#include "platform/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "platform/app/application.h"
+#include "platform/db/migrations.h"
+#include "platform/http/server.h"
+#include "platform/module/manifest.h"
+
+namespace zhibu::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitUserError = 1;
+constexpr int kExitUsage = 2;
+
+//! Options every command shares.
+struct CommonOptions {
+  std::string db_url;
+  std::string log_level;
+};
+
+//! Prints an expected failure as one line and answers exit code 1.
+int Report(const Error& error) {
+  std::cerr << "错误 [" << error.code << "]：" << error.message;
+  if (!error.field.empty()) std::cerr << "（字段：" << error.field << "）";
+  std::cerr << '\n';
+  return kExitUserError;
+}
+
+void SetUpLogging(const std::string& level, bool async) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (async) {
+    spdlog::init_thread_pool(8192, 1);
+    logger = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("zhibu");
+  } else {
+    logger = spdlog::stderr_logger_mt("zhibu");
+  }
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+std::string DefaultDbUrl() {
+  const char* env = std::getenv("ZHIBU_DB");
+  return env != nullptr && *env != '\0' ? env : "sqlite:zhibu.db";
+}
+
+//! Splits `host:port` (IPv6 as `[::1]:8080`).
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return Fail(Error::Invalid("cli.listen_invalid", "监听地址应为 主机:端口，如 127.0.0.1:8080",
+                               "listen"));
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return Fail(Error::Invalid("cli.listen_invalid", "端口应为 0–65535 的整数", "listen"));
+  }
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+//! The web console build to serve: the explicit option, else the first that exists of
+//! <binary>/../share/zhibu/web, ./web/dist.
+std::optional<std::filesystem::path> FindWebRoot(const std::string& option) {
+  if (!option.empty()) return std::filesystem::path(option);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> candidates;
+  if (!ec) candidates.push_back(exe.parent_path() / ".." / "share" / "zhibu" / "web");
+  candidates.emplace_back("web/dist");
+  for (const auto& c : candidates) {
+    if (std::filesystem::is_regular_file(c / "index.html", ec)) return c;
+  }
+  return std::nullopt;
+}
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;
+  std::string web_root;
+  bool demo = false;
+  std::vector<std::string> enable_modules;
+  std::string port_file;
+  std::size_t max_body_bytes = 1u << 20;
+  int shutdown_grace_seconds = 30;
+  int pool_size = 0;
+};
+
+int Serve(const CommonOptions& common, const ServeOptions& serve) {
+  auto listen = ParseListen(serve.listen);
+  if (!listen) return Report(listen.error());
+  int threads = serve.threads > 0
+                    ? serve.threads
+                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+
+  ApplicationOptions app_options;
+  app_options.db_url = common.db_url;
+  app_options.db_options.pool_size = serve.pool_size > 0 ? serve.pool_size : threads;
+  app_options.enabled_optional_modules = {serve.enable_modules.begin(), serve.enable_modules.end()};
+  auto app = Application::Create(app_options);
+  if (!app) return Report(app.error());
+
+  if (serve.demo) {
+    auto loaded = (*app)->LoadDemo();
+    if (!loaded) return Report(loaded.error());
+    if (loaded->empty()) std::cout << "演示数据：本版本的模块尚未提供演示数据\n";
+    for (const auto& line : *loaded) std::cout << "演示数据 " << line << '\n';
+  }
+
+  std::shared_ptr<const http::StaticFiles> static_files;
+  if (auto root = FindWebRoot(serve.web_root)) {
+    auto loaded = http::StaticFiles::Load(*root);
+    if (!loaded) return Report(loaded.error());
+    spdlog::info("serving the web console from {} ({} files)", root->string(), loaded->file_count());
+    static_files = std::make_shared<http::StaticFiles>(std::move(*loaded));
+  } else {
+    spdlog::warn("web console not built (no web/dist/index.html); serving the API only");
+  }
+
+  http::ServerOptions options;
+  options.host = listen->first;
+  options.port = listen->second;
+  options.threads = threads;
+  options.max_body_bytes = serve.max_body_bytes;
+  options.shutdown_grace = std::chrono::seconds(serve.shutdown_grace_seconds);
+  http::Server server(options, (*app)->Pipeline(static_files));
+  auto port = server.Listen();
+  if (!port) return Report(port.error());
+  if (!serve.port_file.empty()) {
+    std::string tmp = serve.port_file + ".tmp";
+    std::ofstream(tmp) << *port << '\n';
+    std::filesystem::rename(tmp, serve.port_file);
+  }
+  std::cout << "zhibu " << ZHIBU_VERSION << " listening on http://" << serve.listen.substr(0, serve.listen.rfind(':'))
+            << ':' << *port << " (db " << (*app)->db().DisplayUrl() << ", " << threads
+            << " threads)" << std::endl;
+  bool clean = server.Run();
+  spdlog::info("stopped {}", clean ? "cleanly" : "after the grace period");
+  spdlog::shutdown();
+  return clean ? kExitOk : kExitUserError;
+}
+
+int Migrate(const CommonOptions& common, bool check_only) {
+  auto db = db::Database::Open(common.db_url);
+  if (!db) return Report(db.error());
+  auto migrations = AllMigrations();
+  if (check_only) {
+    if (auto ok = db::CheckSchemaCurrent(**db, migrations); !ok) return Report(ok.error());
+    std::cout << "数据库结构已是最新（" << migrations.size() << " 个迁移）\n";
+    return kExitOk;
+  }
+  auto report = db::ApplyMigrations(**db, migrations);
+  if (!report) return Report(report.error());
+  for (const auto& line : report->applied) std::cout << "已执行迁移 " << line << '\n';
+  std::cout << "完成：新执行 " << report->applied.size() << " 个，之前已执行 "
+            << report->already_applied << " 个\n";
+  return kExitOk;
+}
+
+int Backup(const CommonOptions& common, const std::string& file) {
+  auto db = db::Database::Open(common.db_url);
+  if (!db) return Report(db.error());
+  if (auto ok = db::CheckSchemaCurrent(**db, AllMigrations());
+      !ok && ok.error().code == "db.schema_too_new") {
+    return Report(ok.error());
+  }
+  if (auto ok = (*db)->Backup(file); !ok) return Report(ok.error());
+  std::cout << "已备份到 " << file << '\n';
+  return kExitOk;
+}
+
+int Restore(const CommonOptions& common, const std::string& file) {
+  auto db = db::Database::Open(common.db_url);
+  if (!db) return Report(db.error());
+  if ((*db)->backend() == db::Backend::kSqlite) {
+    // Refuse a copy written by a newer binary before touching anything.
+    auto source = db::Database::Open("sqlite:" + file);
+    if (!source) return Report(source.error());
+    if (auto ok = db::CheckSchemaCurrent(**source, AllMigrations());
+        !ok && ok.error().code == "db.schema_too_new") {
+      return Report(ok.error());
+    }
+  }
+  if (auto ok = (*db)->Restore(file); !ok) return Report(ok.error());
+  auto report = db::ApplyMigrations(**db, AllMigrations());
+  if (!report) return Report(report.error());
+  std::cout << "已从 " << file << " 恢复";
+  if (!report->applied.empty()) std::cout << "，并执行了 " << report->applied.size() << " 个新迁移";
+  std::cout << '\n';
+  return kExitOk;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  CLI::App app{"Zhibu（支部）— 基层党建综合管理平台\nZhibu — grassroots Party-building platform", "zhibu"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("zhibu ") + ZHIBU_VERSION);
+
+  CommonOptions common;
+  common.db_url = DefaultDbUrl();
+  common.log_level = "info";
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--db", common.db_url,
+                    "数据库：sqlite:路径（默认，环境变量 ZHIBU_DB）或 postgres://用户@主机:端口/库")
+        ->capture_default_str();
+    cmd->add_option("--log-level", common.log_level, "日志级别：trace debug info warn error")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+        ->capture_default_str();
+  };
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "迁移数据库并启动 HTTP 服务（API 与网页控制台）");
+  add_common(serve_cmd);
+  serve_cmd->add_option("--listen", serve.listen, "监听地址 主机:端口（端口 0 由系统分配）")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "工作线程数（默认 max(4, 2×CPU)）")
+      ->check(CLI::Range(0, 256));
+  serve_cmd->add_option("--pool-size", serve.pool_size, "数据库连接池大小（默认等于线程数）")
+      ->check(CLI::Range(0, 512));
+  serve_cmd->add_option("--web-root", serve.web_root, "网页控制台构建目录（默认 web/dist）");
+  serve_cmd->add_flag("--demo", serve.demo, "首次启动时载入演示县数据");
+  serve_cmd->add_option("--enable-module", serve.enable_modules,
+                        "启用可选模块（如 diagnostics：供测试与压测使用的诊断接口）");
+  serve_cmd->add_option("--port-file", serve.port_file, "监听成功后把实际端口写入此文件");
+  serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "请求体上限（字节）")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{512} << 20))
+      ->capture_default_str();
+  serve_cmd->add_option("--shutdown-grace", serve.shutdown_grace_seconds,
+                        "收到 SIGTERM 后等待进行中请求完成的秒数")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+
+  bool check_only = false;
+  auto* migrate_cmd = app.add_subcommand("migrate", "执行待执行的数据库迁移；拒绝比程序更新的数据库");
+  add_common(migrate_cmd);
+  migrate_cmd->add_flag("--check", check_only, "只检查，不修改");
+
+  std::string backup_file;
+  auto* backup_cmd = app.add_subcommand("backup", "在线备份整个数据库到文件（SQLite 备份接口 / pg_dump）");
+  add_common(backup_cmd);
+  backup_cmd->add_option("FILE", backup_file, "备份文件")->required();
+
+  std::string restore_file;
+  auto* restore_cmd = app.add_subcommand("restore", "用备份文件替换整个数据库（须先停止服务）");
+  add_common(restore_cmd);
+  restore_cmd->add_option("FILE", restore_file, "备份文件")->required()->check(CLI::ExistingFile);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  SetUpLogging(common.log_level, serve_cmd->parsed());
+  if (serve_cmd->parsed()) return Serve(common, serve);
+  if (migrate_cmd->parsed()) return Migrate(common, check_only);
+  if (backup_cmd->parsed()) return Backup(common, backup_file);
+  if (restore_cmd->parsed()) return Restore(common, restore_file);
+  return kExitUsage;
+}
+
+}  // namespace zhibu::cli

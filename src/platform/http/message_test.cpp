@@ -1,0 +1,86 @@
+#include "platform/http/message.h"
+
+#include <gtest/gtest.h>
+
+namespace zhibu::http {
+namespace {
+
+TEST(PercentDecodeTest, DecodesAndRejectsBadEscapes) {
+  EXPECT_EQ(PercentDecode("%E5%BC%A0a+b", true).value(), "张a b");
+  EXPECT_EQ(PercentDecode("a+b", false).value(), "a+b");
+  EXPECT_FALSE(PercentDecode("%", false).has_value());
+  EXPECT_FALSE(PercentDecode("%4", false).has_value());
+  EXPECT_FALSE(PercentDecode("%G1", false).has_value());
+  EXPECT_FALSE(PercentDecode("a%00b", false).has_value());
+}
+
+TEST(RequestTest, QueryParamsAndHeaders) {
+  Request r;
+  r.query = "category=%E5%9C%A8%E8%81%8C&base=5000.00&flag&x=1";
+  r.headers = {{"content-type", "application/json"}};
+  EXPECT_EQ(r.QueryParam("category").value(), "在职");
+  EXPECT_EQ(r.QueryParam("base").value(), "5000.00");
+  EXPECT_EQ(r.QueryParam("flag").value(), "");
+  EXPECT_FALSE(r.QueryParam("missing").has_value());
+  EXPECT_EQ(r.HeaderValue("content-type"), "application/json");
+  EXPECT_EQ(r.HeaderValue("accept"), "");
+}
+
+TEST(RequestTest, JsonBodyAppliesLimitsAndNamesTheField) {
+  Request r;
+  r.body = "{\"a\":[1,2,";
+  auto bad = r.JsonBody();
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "request.malformed_json");
+  EXPECT_EQ(bad.error().field, "body");
+  EXPECT_EQ(HttpStatusFor(bad.error().kind), 400);
+
+  r.json_limits.max_depth = 3;
+  r.body = "[[[[1]]]]";
+  EXPECT_EQ(r.JsonBody().error().code, "request.json_too_deep");
+  r.body = "[[[1]]]";
+  EXPECT_TRUE(r.JsonBody().has_value());
+
+  r.json_limits.max_string_bytes = 4;
+  r.body = "{\"k\":\"12345\"}";
+  EXPECT_EQ(r.JsonBody().error().code, "request.json_string_too_long");
+  r.body = "{\"k\":\"1234\"}";
+  EXPECT_TRUE(r.JsonBody().has_value());
+
+  r.body.clear();
+  EXPECT_EQ(r.JsonBody().error().code, "request.body_missing");
+  r.body = "{}";
+  r.headers = {{"content-type", "text/plain"}};
+  EXPECT_EQ(r.JsonBody().error().field, "content-type");
+}
+
+TEST(ResponseTest, ErrorEnvelopeCarriesCodeMessageFieldRule) {
+  Error e = Error::Unprocessable("dues.base_negative", "缴费基数不能为负数", "base", "中组发〔2008〕3号");
+  Response r = Response::FromError(e, "rid1");
+  EXPECT_EQ(r.status, 422);
+  auto v = ParseJson(r.body, {}).value();
+  const auto& err = v.at("error");
+  EXPECT_EQ(err.at("code").as_string(), "dues.base_negative");
+  EXPECT_EQ(err.at("message").as_string(), "缴费基数不能为负数");
+  EXPECT_EQ(err.at("field").as_string(), "base");
+  EXPECT_EQ(err.at("rule").as_string(), "中组发〔2008〕3号");
+  EXPECT_EQ(err.at("request_id").as_string(), "rid1");
+}
+
+TEST(ErrorKindTest, EveryKindMapsToItsStatus) {
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kPermissionDenied), 403);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kMethodNotAllowed), 405);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kConflict), 409);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kPayloadTooLarge), 413);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kHeadersTooLarge), 431);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kUnprocessable), 422);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kRateLimited), 429);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(ErrorKind::kInternal), 500);
+}
+
+}  // namespace
+}  // namespace zhibu::http

@@ -1,0 +1,83 @@
+#pragma once
+//! Black-box API test harness: starts a real `zhibu serve` (the binary in $ZHIBU_BINARY) on a
+//! kernel-chosen loopback port against a fresh database of the backend in $ZHIBU_TEST_BACKEND
+//! (`sqlite`: a new file in a temp dir; `postgres`: a new database in the cluster at
+//! $ZHIBU_TEST_POSTGRES_URL), and talks plain HTTP/1.1 to it.
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zhibu::apitest {
+
+//! An HTTP answer.
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  //!< lower-case names
+  std::string body;
+  boost::json::value Json() const;
+  //! `error.code` of the envelope, or empty.
+  std::string ErrorCode() const;
+};
+
+//! A fresh database for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  bool is_postgres() const { return postgres_; }
+  //! For SQLite: the file path.
+  const std::string& path() const { return path_; }
+
+ private:
+  bool postgres_ = false;
+  std::string url_;
+  std::string path_;
+  std::string dir_;
+  std::string admin_url_;
+  std::string name_;
+};
+
+//! Runs `zhibu ARGS…` to completion; answers exit code and combined output.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult RunZhibu(const std::vector<std::string>& args);
+
+//! A running `zhibu serve`.
+class ServerProcess {
+ public:
+  //! Starts the server on `db_url` with the diagnostics module enabled plus `extra` arguments and
+  //! waits until it listens (fails the test on timeout or early exit).
+  explicit ServerProcess(const std::string& db_url, std::vector<std::string> extra = {});
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  //! Sends `signal` and waits for exit; answers the exit status (128+n when killed by signal n).
+  int StopWith(int signal, std::chrono::seconds timeout = std::chrono::seconds(60));
+  //! The server's captured stderr/stdout so far.
+  std::string Log() const;
+
+  HttpResult Get(const std::string& target, std::map<std::string, std::string> headers = {}) const;
+  HttpResult Post(const std::string& target, const std::string& body,
+                  std::map<std::string, std::string> headers = {}) const;
+  HttpResult Send(const std::string& method, const std::string& target, const std::string& body,
+                  std::map<std::string, std::string> headers) const;
+  //! Writes `raw` bytes on a new connection and reads until the server closes it (or timeout).
+  std::string SendRaw(const std::string& raw) const;
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+  std::string dir_;
+  bool exited_ = false;
+};
+
+}  // namespace zhibu::apitest
