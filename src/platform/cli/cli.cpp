@@ -212,6 +212,34 @@ int Restore(const CommonOptions& common, const std::string& file) {
   return kExitOk;
 }
 
+//! Collects the modules' subcommands.
+class ModuleCommands final : public CommandRegistry {
+ public:
+  ModuleCommands(CLI::App& app, std::function<void(CLI::App*)> add_common)
+      : app_(app), add_common_(std::move(add_common)) {}
+
+  CLI::App* Add(const std::string& name, const std::string& description,
+                std::function<int(const CommandContext&)> run) override {
+    CLI::App* sub = app_.add_subcommand(name, description);
+    add_common_(sub);
+    commands_.emplace_back(sub, std::move(run));
+    return sub;
+  }
+
+  //! Runs the chosen module command, if one was chosen.
+  std::optional<int> RunChosen(const CommandContext& context) const {
+    for (const auto& [sub, run] : commands_) {
+      if (sub->parsed()) return run(context);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  CLI::App& app_;
+  std::function<void(CLI::App*)> add_common_;
+  std::vector<std::pair<CLI::App*, std::function<int(const CommandContext&)>>> commands_;
+};
+
 }  // namespace
 
 int Run(int argc, char** argv) {
@@ -268,6 +296,11 @@ int Run(int argc, char** argv) {
   add_common(restore_cmd);
   restore_cmd->add_option("FILE", restore_file, "备份文件")->required()->check(CLI::ExistingFile);
 
+  ModuleCommands module_commands(app, add_common);
+  for (const ModuleManifest* module : AllModules()) {
+    if (module->register_commands) module->register_commands(module_commands);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -286,6 +319,7 @@ int Run(int argc, char** argv) {
   if (migrate_cmd->parsed()) return Migrate(common, check_only);
   if (backup_cmd->parsed()) return Backup(common, backup_file);
   if (restore_cmd->parsed()) return Restore(common, restore_file);
+  if (auto code = module_commands.RunChosen(CommandContext{common.db_url})) return *code;
   return kExitUsage;
 }
 

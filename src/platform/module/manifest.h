@@ -12,7 +12,27 @@
 #include "platform/db/migrations.h"
 #include "platform/http/router.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace zhibu {
+
+//! What a module's CLI command receives when it runs.
+struct CommandContext {
+  std::string db_url;  //!< the `--db` value (or its default)
+};
+
+//! A module adds its `zhibu` subcommands here. `Add` creates the subcommand (the platform adds
+//! `--db` and `--log-level` to it) and answers it so the module can declare options; `run` is
+//! called after parsing when that subcommand was chosen and answers the exit code (0 ok, 1 a user
+//! error). Options must bind to storage the `run` callback owns (e.g. a shared_ptr it captures).
+class CommandRegistry {
+ public:
+  virtual ~CommandRegistry() = default;
+  virtual CLI::App* Add(const std::string& name, const std::string& description,
+                        std::function<int(const CommandContext&)> run) = 0;
+};
 
 //! A permission a module defines; roles are made of these.
 struct Permission {
@@ -36,6 +56,8 @@ struct ModuleManifest {
   std::function<std::vector<db::Migration>()> migrations;
   std::function<void(ModuleContext&)> register_routes;
   std::vector<Permission> permissions;
+  //! Adds the module's `zhibu` subcommands.
+  std::function<void(CommandRegistry&)> register_commands;
   //! Loads the module's part of the demo county (`zhibu serve --demo`); answers a one-line summary.
   std::function<Result<std::string>(db::Database&)> load_demo;
 };
