@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
-ZHIBU_SKIP_DEPS="${ZHIBU_SKIP_DEPS:-0}" bash scripts/build release >/dev/null
+[ -n "${ZHIBU_BENCH_BUILD_DIR:-}" ] || ZHIBU_SKIP_DEPS="${ZHIBU_SKIP_DEPS:-0}" bash scripts/build release >/dev/null
+bin="${ZHIBU_BENCH_BUILD_DIR:-build/release}/zhibu"
 work=$(mktemp -d /tmp/zhibu-bench.XXXXXX)
 zhibu_pid=""; nginx_pid=""
 cleanup() {
@@ -21,7 +22,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # --- zhibu -----------------------------------------------------------------------------------
 zport=$(free_port)
-build/release/zhibu serve --db "sqlite:$work/zhibu.db" --listen "127.0.0.1:$zport" \
+"$bin" serve --db "sqlite:$work/zhibu.db" --listen "127.0.0.1:$zport" \
   --port-file "$work/zport" --web-root "$work" 2>"$work/zhibu.log" >/dev/null &
 zhibu_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/zport" ] && break; sleep 0.05; done

@@ -69,8 +69,10 @@ void Application::RegisterPlatformRoutes(http::Router& router) {
       "OpenAPI 3 接口文档");
 }
 
-http::Handler Application::Pipeline(std::shared_ptr<const http::StaticFiles> static_files) const {
-  return http::BuildPipeline(router_, http::StandardMiddleware(), std::move(static_files));
+http::Handler Application::Pipeline(std::shared_ptr<const http::StaticFiles> static_files,
+                                    std::shared_ptr<http::AccessLog> access_log) const {
+  return http::BuildPipeline(router_, http::StandardMiddleware(std::move(access_log)),
+                             std::move(static_files));
 }
 
 Result<std::vector<std::string>> Application::LoadDemo() {

@@ -29,8 +29,10 @@ class Application {
   db::Database& db() { return *db_; }
   std::shared_ptr<const http::Router> router() const { return router_; }
 
-  //! The request pipeline (standard middleware around the router, then `static_files`).
-  http::Handler Pipeline(std::shared_ptr<const http::StaticFiles> static_files) const;
+  //! The request pipeline (standard middleware around the router, then `static_files`); access
+  //! lines go to `access_log` when given.
+  http::Handler Pipeline(std::shared_ptr<const http::StaticFiles> static_files,
+                         std::shared_ptr<http::AccessLog> access_log = nullptr) const;
 
   //! Runs every module's demo loader; answers one line per module that loaded something.
   Result<std::vector<std::string>> LoadDemo();

@@ -89,7 +89,7 @@ TEST(PipelineTest, ExceptionInAHandlerBecomesA500Envelope) {
   auto router = std::make_shared<http::Router>();
   router->Add(http::Method::kGet, "/api/v1/boom",
               [](http::Request&) -> http::Response { throw std::runtime_error("bug"); });
-  auto handler = http::BuildPipeline(router, http::StandardMiddleware(), nullptr);
+  auto handler = http::BuildPipeline(router, http::StandardMiddleware(nullptr), nullptr);
   auto r = Call(handler, http::Method::kGet, "/api/v1/boom");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(ParseJson(r.body, {})->at("error").at("code").as_string(), "server.internal");

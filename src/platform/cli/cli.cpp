@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
 #include "platform/module/manifest.h"
+#include "platform/util/log_sink.h"
 
 namespace zhibu::cli {
 namespace {
@@ -41,8 +43,13 @@ int Report(const Error& error) {
 void SetUpLogging(const std::string& level, bool async) {
   std::shared_ptr<spdlog::logger> logger;
   if (async) {
+    // The server logs from many threads; one background thread formats and writes.
     spdlog::init_thread_pool(8192, 1);
-    logger = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("zhibu");
+    logger = std::make_shared<spdlog::async_logger>(
+        "zhibu", std::make_shared<BufferedStderrSink>(), spdlog::thread_pool(),
+        spdlog::async_overflow_policy::block);
+    logger->flush_on(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(1));
   } else {
     logger = spdlog::stderr_logger_mt("zhibu");
   }
@@ -145,7 +152,10 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   options.threads = threads;
   options.max_body_bytes = serve.max_body_bytes;
   options.shutdown_grace = std::chrono::seconds(serve.shutdown_grace_seconds);
-  http::Server server(options, (*app)->Pipeline(static_files));
+  // Access lines are info-level: kept unless the operator asks for warnings only.
+  std::shared_ptr<http::AccessLog> access_log;
+  if (spdlog::get_level() <= spdlog::level::info) access_log = std::make_shared<http::AccessLog>();
+  http::Server server(options, (*app)->Pipeline(static_files, access_log));
   auto port = server.Listen();
   if (!port) return Report(port.error());
   if (!serve.port_file.empty()) {
@@ -243,6 +253,10 @@ class ModuleCommands final : public CommandRegistry {
 }  // namespace
 
 int Run(int argc, char** argv) {
+  // Every time Zhibu prints or stores is Asia/Shanghai (UTC+8, no daylight saving); the POSIX form
+  // needs no tzdata on the machine.
+  ::setenv("TZ", "CST-8", 1);
+  ::tzset();
   CLI::App app{"Zhibu（支部）— 基层党建综合管理平台\nZhibu — grassroots Party-building platform", "zhibu"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("zhibu ") + ZHIBU_VERSION);

@@ -1,9 +1,12 @@
 #include "platform/http/pipeline.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <random>
+
+#include "platform/util/clock.h"
 
 namespace zhibu::http {
 namespace {
@@ -41,16 +44,28 @@ Middleware RequestIdMiddleware() {
   };
 }
 
-Middleware AccessLogMiddleware() {
-  return [](Request& request, const Handler& next) {
+Middleware AccessLogMiddleware(std::shared_ptr<AccessLog> log) {
+  return [log](Request& request, const Handler& next) {
     auto start = std::chrono::steady_clock::now();
     Response response = next(request);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-    spdlog::info("access {} {} {} {}B {}us client={} rid={}", MethodName(request.method),
-                 request.path, response.status, response.body.size(), micros,
-                 request.client_address, request.request_id);
+    // The timestamp changes once a second; format it once a second per thread.
+    thread_local std::int64_t stamp_second = -1;
+    thread_local std::string stamp;
+    auto now = std::chrono::system_clock::now();
+    auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (second != stamp_second) {
+      stamp = ShanghaiIso(now);
+      stamp_second = second;
+    }
+    fmt::memory_buffer line;
+    fmt::format_to(std::back_inserter(line), "{} access {} ", stamp, MethodName(request.method));
+    for (char c : request.path) line.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+    fmt::format_to(std::back_inserter(line), " {} {}B {}us client={} rid={}", response.status,
+                   response.body.size(), micros, request.client_address, request.request_id);
+    log->Write(std::string_view(line.data(), line.size()));
     return response;
   };
 }
@@ -86,9 +101,12 @@ Middleware ExceptionMiddleware() {
   };
 }
 
-std::vector<Middleware> StandardMiddleware() {
-  return {RequestIdMiddleware(), AccessLogMiddleware(), SecurityHeadersMiddleware(),
-          ExceptionMiddleware()};
+std::vector<Middleware> StandardMiddleware(std::shared_ptr<AccessLog> log) {
+  std::vector<Middleware> chain{RequestIdMiddleware()};
+  if (log) chain.push_back(AccessLogMiddleware(std::move(log)));
+  chain.push_back(SecurityHeadersMiddleware());
+  chain.push_back(ExceptionMiddleware());
+  return chain;
 }
 
 Handler BuildPipeline(std::shared_ptr<const Router> router, std::vector<Middleware> middleware,

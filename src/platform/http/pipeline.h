@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "platform/http/access_log.h"
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
 
@@ -19,8 +20,9 @@ using Middleware = std::function<Response(Request&, const Handler& next)>;
 //! new random one, and echoes it in the response.
 Middleware RequestIdMiddleware();
 
-//! One access-log line per request: method, path, status, bytes, duration, client, request id.
-Middleware AccessLogMiddleware();
+//! One access-log line per request: time, method, path, status, bytes, duration, client, request
+//! id. Control characters in the path are replaced so a request cannot forge log lines.
+Middleware AccessLogMiddleware(std::shared_ptr<AccessLog> log);
 
 //! CSP, X-Content-Type-Options, X-Frame-Options, Referrer-Policy and Cache-Control: no-store for
 //! API answers (GB/T 22239 8.1.4.x; spec 02 "Input and transport").
@@ -35,7 +37,7 @@ Middleware ExceptionMiddleware();
 Handler BuildPipeline(std::shared_ptr<const Router> router, std::vector<Middleware> middleware,
                       std::shared_ptr<const StaticFiles> static_files);
 
-//! The standard chain: request id, access log, security headers, exceptions.
-std::vector<Middleware> StandardMiddleware();
+//! The standard chain: request id, access log (when `log` is given), security headers, exceptions.
+std::vector<Middleware> StandardMiddleware(std::shared_ptr<AccessLog> log);
 
 }  // namespace zhibu::http
