@@ -16,9 +16,14 @@ class StaticFilesTest : public ::testing::Test {
     std::filesystem::create_directories(root_ / "assets");
     std::ofstream(root_ / "index.html") << "<html>支部</html>";
     std::ofstream(root_ / "assets" / "app.3f2a.js") << "console.log(1)";
-    std::ofstream(root_.parent_path() / "zhibu-secret.txt") << "secret";
+    // A file beside the root that no request may reach.
+    secret_ = root_.parent_path() / (root_.filename().string() + "-secret.txt");
+    std::ofstream(secret_) << "secret";
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
+  void TearDown() override {
+    std::filesystem::remove_all(root_);
+    std::filesystem::remove(secret_);
+  }
 
   Request Get(std::string path) {
     Request r;
@@ -27,6 +32,7 @@ class StaticFilesTest : public ::testing::Test {
   }
 
   std::filesystem::path root_;
+  std::filesystem::path secret_;
 };
 
 TEST_F(StaticFilesTest, ServesFilesWithTypesAndCaching) {
@@ -59,8 +65,9 @@ TEST_F(StaticFilesTest, ClientRoutesFallBackToIndexButMissingFilesDoNot) {
 
 TEST_F(StaticFilesTest, TraversalNeverLeavesTheRoot) {
   auto files = StaticFiles::Load(root_).value();
-  for (std::string path : {"/../zhibu-secret.txt", "/%2e%2e/zhibu-secret.txt",
-                           "/assets/../../zhibu-secret.txt", "//etc/passwd.txt"}) {
+  std::string name = secret_.filename().string();
+  for (std::string path : {"/../" + name, "/%2e%2e/" + name, "/assets/../../" + name,
+                           "/..%2f" + name, "//etc/passwd.txt"}) {
     auto r = files.Serve(Get(path));
     EXPECT_TRUE(!r.has_value() || r->body.find("secret") == std::string::npos) << path;
   }
