@@ -67,7 +67,7 @@ TEST_F(StaticFilesTest, TraversalNeverLeavesTheRoot) {
   auto files = StaticFiles::Load(root_).value();
   std::string name = secret_.filename().string();
   for (std::string path : {"/../" + name, "/%2e%2e/" + name, "/assets/../../" + name,
-                           "/..%2f" + name, "//etc/passwd.txt"}) {
+                           "/..%2f" + name, std::string("//etc/passwd.txt")}) {
     auto r = files.Serve(Get(path));
     EXPECT_TRUE(!r.has_value() || r->body.find("secret") == std::string::npos) << path;
   }
