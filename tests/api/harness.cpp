@@ -144,7 +144,7 @@ ServerProcess::ServerProcess(const std::string& db_url, std::vector<std::string>
   std::vector<std::string> args = {binary,        "serve",      "--db",         db_url,
                                    "--listen",    "127.0.0.1:0", "--port-file", port_file,
                                    "--enable-module", "diagnostics", "--threads", "4",
-                                   "--web-root",  dir_ + "/web", "--log-level", "warn"};
+                                   "--web-root",  dir_ + "/web"};
   for (auto& e : extra) args.push_back(std::move(e));
   pid_ = ::fork();
   if (pid_ == 0) {

@@ -9,14 +9,19 @@
 
 #include <cstdio>
 #include <mutex>
-#include <vector>
 
 namespace zhibu {
 
 class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  BufferedStderrSink() : buffer_(64 * 1024) {
-    std::setvbuf(stderr, buffer_.data(), _IOFBF, buffer_.size());
+  //! Makes stderr fully buffered. The buffer has static storage: stderr outlives every sink and
+  //! is still written to (by the access log) after spdlog shuts down.
+  BufferedStderrSink() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      static char buffer[64 * 1024];
+      std::setvbuf(stderr, buffer, _IOFBF, sizeof buffer);
+    });
   }
   ~BufferedStderrSink() override { std::fflush(stderr); }
 
@@ -27,9 +32,6 @@ class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     std::fwrite(formatted.data(), 1, formatted.size(), stderr);
   }
   void flush_() override { std::fflush(stderr); }
-
- private:
-  std::vector<char> buffer_;
 };
 
 }  // namespace zhibu
