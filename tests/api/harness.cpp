@@ -141,9 +141,10 @@ ServerProcess::ServerProcess(const std::string& db_url, std::vector<std::string>
   std::string log_file = dir_ + "/log";
   std::filesystem::create_directories(dir_ + "/web");
   std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>支部</title>";
-  std::vector<std::string> args = {binary,        "serve",      "--db",         db_url,
-                                   "--listen",    "127.0.0.1:0", "--port-file", port_file,
-                                   "--enable-module", "diagnostics", "--threads", "4",
+  std::vector<std::string> args = {binary,        "serve",      "--db",
+                                   db_url,        "--listen",   "127.0.0.1:0",
+                                   "--port-file", port_file,    "--enable-module",
+                                   "diagnostics", "--threads",  "4",
                                    "--web-root",  dir_ + "/web"};
   for (auto& e : extra) args.push_back(std::move(e));
   pid_ = ::fork();
@@ -214,7 +215,8 @@ HttpResult ServerProcess::Send(const std::string& method, const std::string& tar
                                std::map<std::string, std::string> headers) const {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
+  stream.connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
   stream.expires_after(std::chrono::seconds(120));
   bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
   req.set(bhttp::field::host, "127.0.0.1");
@@ -243,7 +245,8 @@ HttpResult ServerProcess::Send(const std::string& method, const std::string& tar
 std::string ServerProcess::SendRaw(const std::string& raw) const {
   asio::io_context ioc;
   tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
+  socket.connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
   boost::system::error_code ec;
   asio::write(socket, asio::buffer(raw), ec);
   std::string answer;

@@ -5,7 +5,6 @@
 //! $ZHIBU_TEST_POSTGRES_URL), and talks plain HTTP/1.1 to it.
 
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <map>
 #include <optional>

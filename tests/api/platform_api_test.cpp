@@ -34,7 +34,8 @@ TEST_F(PlatformApiTest, SecurityHeadersAndRequestIdOnEveryAnswer) {
   ServerProcess server(db_.url());
   for (const std::string target : {"/healthz", "/api/v1/none", "/"}) {
     auto r = server.Get(target);
-    EXPECT_NE(r.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos)
+    EXPECT_NE(r.headers["content-security-policy"].find("frame-ancestors 'none'"),
+              std::string::npos)
         << target;
     EXPECT_EQ(r.headers["x-content-type-options"], "nosniff") << target;
     EXPECT_EQ(r.headers["x-frame-options"], "DENY") << target;
@@ -103,8 +104,8 @@ TEST_F(PlatformApiTest, BodyOverTheLimitIs413AndChangesNothing) {
 
 TEST_F(PlatformApiTest, OversizedHeadersAndGarbageAreRefusedWithoutCrashing) {
   ServerProcess server(db_.url());
-  std::string huge = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') +
-                     "\r\n\r\n";
+  std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n";
   auto raw = server.SendRaw(huge);
   EXPECT_EQ(raw.rfind("HTTP/1.1 431", 0), 0u) << raw.substr(0, 200);
   auto garbage = server.SendRaw("\x16\x03\x01 not http at all\r\n\r\n");
@@ -142,7 +143,8 @@ TEST_F(PlatformApiTest, OpenApiDocumentAndConsoleAreServed) {
 
 TEST_F(PlatformApiTest, SigtermDuringASlowRequestFinishesItAndExitsZero) {
   ServerProcess server(db_.url());
-  auto slow = std::async(std::launch::async, [&] { return server.Get("/api/v1/diagnostics/sleep?ms=1500"); });
+  auto slow = std::async(std::launch::async,
+                         [&] { return server.Get("/api/v1/diagnostics/sleep?ms=1500"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   auto started = std::chrono::steady_clock::now();
   int code = server.StopWith(SIGTERM);
@@ -208,7 +210,8 @@ TEST_F(PlatformApiTest, DatabaseNewerThanTheBinaryIsRefused) {
   auto db = db::Database::Open(db_.url()).value();
   ASSERT_TRUE(db->Write([](db::Connection& c) {
     return c.Execute(
-        "INSERT INTO schema_migrations (module, version, title, applied_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO schema_migrations (module, version, title, applied_at) VALUES ($1, $2, $3, "
+        "$4)",
         {"from_the_future", std::int64_t{1}, "later", "2030-01-01T00:00:00+08:00"});
   }));
   auto serve = RunZhibu({"serve", "--db", db_.url(), "--listen", "127.0.0.1:0"});
@@ -231,15 +234,18 @@ TEST_F(PlatformApiTest, MigrateIsIdempotentAndCheckReportsCurrent) {
 }
 
 TEST_F(PlatformApiTest, BackupWhileServingThenRestoreBringsBackThatState) {
-  std::string dir = std::filesystem::temp_directory_path() / ("zhibu-backup-" + std::to_string(::getpid()));
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("zhibu-backup-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string file = dir + "/backup.bin";
   {
     ServerProcess server(db_.url());
-    ASSERT_EQ(server.Post("/api/v1/diagnostics/writes", R"({"batch":"before","rows":5})").status, 201);
+    ASSERT_EQ(server.Post("/api/v1/diagnostics/writes", R"({"batch":"before","rows":5})").status,
+              201);
     auto backup = RunZhibu({"backup", "--db", db_.url(), file});
     ASSERT_EQ(backup.exit_code, 0) << backup.output;
-    ASSERT_EQ(server.Post("/api/v1/diagnostics/writes", R"({"batch":"after","rows":5})").status, 201);
+    ASSERT_EQ(server.Post("/api/v1/diagnostics/writes", R"({"batch":"after","rows":5})").status,
+              201);
     EXPECT_EQ(server.Get("/api/v1/diagnostics/writes").Json().at("batches").as_int64(), 2);
     EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.Log();
   }

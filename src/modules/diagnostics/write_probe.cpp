@@ -20,17 +20,20 @@ constexpr std::int64_t kMaxRows = 10'000;
 
 Result<WriteRequest> ParseWriteRequest(const boost::json::value& body) {
   const auto* object = body.if_object();
-  if (object == nullptr) return Fail(Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", "body"));
+  if (object == nullptr)
+    return Fail(Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", "body"));
   WriteRequest out;
   const auto* batch = object->if_contains("batch");
   if (batch == nullptr || !batch->is_string() || batch->get_string().empty() ||
       batch->get_string().size() > 64) {
-    return Fail(Error::Invalid("diagnostics.batch_invalid", "batch 应为 1–64 个字符的名称", "batch"));
+    return Fail(
+        Error::Invalid("diagnostics.batch_invalid", "batch 应为 1–64 个字符的名称", "batch"));
   }
   for (char c : batch->get_string()) {
     bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
     if (!ok) {
-      return Fail(Error::Invalid("diagnostics.batch_invalid", "batch 只能含字母、数字和 . _ -", "batch"));
+      return Fail(
+          Error::Invalid("diagnostics.batch_invalid", "batch 只能含字母、数字和 . _ -", "batch"));
     }
   }
   out.batch = std::string(batch->get_string());

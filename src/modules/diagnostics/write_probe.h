@@ -3,7 +3,6 @@
 //! report that checks every batch is complete.
 
 #include <boost/json/value.hpp>
-
 #include <string>
 
 #include "platform/db/database.h"

@@ -14,8 +14,8 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
     bool found = false;
     for (const ModuleManifest* m : AllModules()) found = found || (m->name == name && m->optional);
     if (!found) {
-      return Fail(Error::Invalid("module.unknown", "没有名为 " + name + " 的可选模块",
-                                 "enable-module"));
+      return Fail(
+          Error::Invalid("module.unknown", "没有名为 " + name + " 的可选模块", "enable-module"));
     }
   }
   auto db = db::Database::Open(options.db_url, options.db_options);
@@ -48,9 +48,8 @@ void Application::RegisterPlatformRoutes(http::Router& router) {
       http::Method::kGet, "/healthz",
       [probe, backend](http::Request&) {
         bool up = probe->DatabaseUp();
-        boost::json::object body{{"status", up ? "ok" : "unavailable"},
-                                 {"db", backend},
-                                 {"version", ZHIBU_VERSION}};
+        boost::json::object body{
+            {"status", up ? "ok" : "unavailable"}, {"db", backend}, {"version", ZHIBU_VERSION}};
         return http::Response::Json(up ? 200 : 503, body);
       },
       "健康检查（无需登录）");

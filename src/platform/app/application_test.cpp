@@ -99,15 +99,15 @@ TEST(PipelineTest, ExceptionInAHandlerBecomesA500Envelope) {
 TEST(DiagnosticsTest, WriteValidatesNamesTheFieldAndRefusesDuplicates) {
   auto app = App();
   auto handler = app->Pipeline(nullptr);
-  auto bad = Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes",
-                  R"({"batch":"a","rows":0})");
+  auto bad =
+      Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes", R"({"batch":"a","rows":0})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ParseJson(bad.body, {})->at("error").at("field").as_string(), "rows");
-  auto ok = Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes",
-                 R"({"batch":"a","rows":3})");
+  auto ok =
+      Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes", R"({"batch":"a","rows":3})");
   EXPECT_EQ(ok.status, 201);
-  auto dup = Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes",
-                  R"({"batch":"a","rows":3})");
+  auto dup =
+      Call(handler, http::Method::kPost, "/api/v1/diagnostics/writes", R"({"batch":"a","rows":3})");
   EXPECT_EQ(dup.status, 409);
   auto report = Call(handler, http::Method::kGet, "/api/v1/diagnostics/writes");
   auto json = ParseJson(report.body, {}).value();

@@ -1,11 +1,11 @@
 #include "platform/cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -45,9 +45,9 @@ void SetUpLogging(const std::string& level, bool async) {
   if (async) {
     // The server logs from many threads; one background thread formats and writes.
     spdlog::init_thread_pool(8192, 1);
-    logger = std::make_shared<spdlog::async_logger>(
-        "zhibu", std::make_shared<BufferedStderrSink>(), spdlog::thread_pool(),
-        spdlog::async_overflow_policy::block);
+    logger = std::make_shared<spdlog::async_logger>("zhibu", std::make_shared<BufferedStderrSink>(),
+                                                    spdlog::thread_pool(),
+                                                    spdlog::async_overflow_policy::block);
     logger->flush_on(spdlog::level::warn);
     spdlog::flush_every(std::chrono::seconds(1));
   } else {
@@ -140,7 +140,8 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   if (auto root = FindWebRoot(serve.web_root)) {
     auto loaded = http::StaticFiles::Load(*root);
     if (!loaded) return Report(loaded.error());
-    spdlog::info("serving the web console from {} ({} files)", root->string(), loaded->file_count());
+    spdlog::info("serving the web console from {} ({} files)", root->string(),
+                 loaded->file_count());
     static_files = std::make_shared<http::StaticFiles>(std::move(*loaded));
   } else {
     spdlog::warn("web console not built (no web/dist/index.html); serving the API only");
@@ -163,9 +164,9 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
     std::ofstream(tmp) << *port << '\n';
     std::filesystem::rename(tmp, serve.port_file);
   }
-  std::cout << "zhibu " << ZHIBU_VERSION << " listening on http://" << serve.listen.substr(0, serve.listen.rfind(':'))
-            << ':' << *port << " (db " << (*app)->db().DisplayUrl() << ", " << threads
-            << " threads)" << std::endl;
+  std::cout << "zhibu " << ZHIBU_VERSION << " listening on http://"
+            << serve.listen.substr(0, serve.listen.rfind(':')) << ':' << *port << " (db "
+            << (*app)->db().DisplayUrl() << ", " << threads << " threads)" << std::endl;
   bool clean = server.Run();
   spdlog::info("stopped {}", clean ? "cleanly" : "after the grace period");
   spdlog::shutdown();
@@ -257,7 +258,8 @@ int Run(int argc, char** argv) {
   // needs no tzdata on the machine.
   ::setenv("TZ", "CST-8", 1);
   ::tzset();
-  CLI::App app{"Zhibu（支部）— 基层党建综合管理平台\nZhibu — grassroots Party-building platform", "zhibu"};
+  CLI::App app{"Zhibu（支部）— 基层党建综合管理平台\nZhibu — grassroots Party-building platform",
+               "zhibu"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("zhibu ") + ZHIBU_VERSION);
 
@@ -290,18 +292,21 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "请求体上限（字节）")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{512} << 20))
       ->capture_default_str();
-  serve_cmd->add_option("--shutdown-grace", serve.shutdown_grace_seconds,
-                        "收到 SIGTERM 后等待进行中请求完成的秒数")
+  serve_cmd
+      ->add_option("--shutdown-grace", serve.shutdown_grace_seconds,
+                   "收到 SIGTERM 后等待进行中请求完成的秒数")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
 
   bool check_only = false;
-  auto* migrate_cmd = app.add_subcommand("migrate", "执行待执行的数据库迁移；拒绝比程序更新的数据库");
+  auto* migrate_cmd =
+      app.add_subcommand("migrate", "执行待执行的数据库迁移；拒绝比程序更新的数据库");
   add_common(migrate_cmd);
   migrate_cmd->add_flag("--check", check_only, "只检查，不修改");
 
   std::string backup_file;
-  auto* backup_cmd = app.add_subcommand("backup", "在线备份整个数据库到文件（SQLite 备份接口 / pg_dump）");
+  auto* backup_cmd =
+      app.add_subcommand("backup", "在线备份整个数据库到文件（SQLite 备份接口 / pg_dump）");
   add_common(backup_cmd);
   backup_cmd->add_option("FILE", backup_file, "备份文件")->required();
 

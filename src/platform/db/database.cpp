@@ -80,9 +80,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url,
   if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
     return OpenPostgres(url, options);
   }
-  return Fail(Error::Invalid("db.url_invalid",
-                             "数据库地址应为 sqlite:路径 或 postgres://…（收到：" + url + "）",
-                             "db"));
+  return Fail(Error::Invalid(
+      "db.url_invalid", "数据库地址应为 sqlite:路径 或 postgres://…（收到：" + url + "）", "db"));
 }
 
 }  // namespace zhibu::db

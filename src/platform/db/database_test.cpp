@@ -50,8 +50,11 @@ class DatabaseTest : public ::testing::TestWithParam<Kind> {
     std::string blob_type = postgres() ? "BYTEA" : "BLOB";
     ASSERT_TRUE(db_->Write([&](Connection& c) {
       return c.ExecuteScript(
-          "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount BIGINT, ratio DOUBLE PRECISION, "
-          "data " + blob_type + ");"
+          "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, amount BIGINT, ratio DOUBLE "
+          "PRECISION, "
+          "data " +
+          blob_type +
+          ");"
           "CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
           "INSERT INTO counter VALUES (1, 0);");
     }));
@@ -80,7 +83,8 @@ TEST_P(DatabaseTest, EveryValueKindRoundTrips) {
     for (auto row : {std::vector<Value>{std::int64_t{1}, "张三·阿依古丽", big, 0.1, Blob{bytes}},
                      std::vector<Value>{std::int64_t{2}, "", small, -2.5, Blob{""}},
                      std::vector<Value>{std::int64_t{3}, nullptr, nullptr, nullptr, nullptr}}) {
-      auto ok = c.Execute("INSERT INTO t (id, name, amount, ratio, data) VALUES ($1,$2,$3,$4,$5)", row);
+      auto ok =
+          c.Execute("INSERT INTO t (id, name, amount, ratio, data) VALUES ($1,$2,$3,$4,$5)", row);
       if (!ok) return Fail(ok.error());
     }
     return {};
@@ -156,8 +160,7 @@ TEST_P(DatabaseTest, UniqueViolationIsAConflict) {
 TEST_P(DatabaseTest, BulkInsertLoadsAwkwardTextExactly) {
   std::vector<std::vector<Value>> rows;
   for (std::int64_t i = 0; i < 10'000; ++i) {
-    Value name = i % 7 == 0 ? Value{nullptr}
-                            : Value{"党员\t" + std::to_string(i) + "\n\\N\\\r末"};
+    Value name = i % 7 == 0 ? Value{nullptr} : Value{"党员\t" + std::to_string(i) + "\n\\N\\\r末"};
     rows.push_back({i, name, i * 100, nullptr, Blob{std::string("\x00\t\n", 3)}});
   }
   std::vector<std::string> columns = {"id", "name", "amount", "ratio", "data"};
@@ -255,9 +258,8 @@ TEST_P(DatabaseTest, BackupThenRestoreBringsBackTheOldContents) {
 }
 
 TEST_P(DatabaseTest, ReadsCannotWrite) {
-  auto attempt = db_->Read([](Connection& c) {
-    return c.Execute("INSERT INTO t (id) VALUES ($1)", {std::int64_t{1}});
-  });
+  auto attempt = db_->Read(
+      [](Connection& c) { return c.Execute("INSERT INTO t (id) VALUES ($1)", {std::int64_t{1}}); });
   EXPECT_FALSE(attempt);
   EXPECT_EQ(Count(), 0);
 }

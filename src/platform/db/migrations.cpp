@@ -66,11 +66,11 @@ Result<void> RefuseNewer(const std::vector<AppliedRow>& applied,
   for (const auto& m : known) have.emplace(m.module, m.version);
   for (const auto& a : applied) {
     if (!have.contains({a.module, a.version})) {
-      return Fail(Error::Conflict(
-          "db.schema_too_new",
-          "数据库由更新版本的 Zhibu 写入（含本程序不认识的迁移 " +
-              Label(a.module, a.version, a.title) + "），请升级程序后再使用此数据库",
-          "db"));
+      return Fail(Error::Conflict("db.schema_too_new",
+                                  "数据库由更新版本的 Zhibu 写入（含本程序不认识的迁移 " +
+                                      Label(a.module, a.version, a.title) +
+                                      "），请升级程序后再使用此数据库",
+                                  "db"));
     }
   }
   return {};
@@ -116,7 +116,8 @@ std::vector<Migration> MigrationsFromFiles(const std::string& module,
   int expected = 1;
   for (auto& [version, m] : by_version) {
     if (version != expected++) {
-      throw std::logic_error("migrations of " + module + " must be numbered 1, 2, 3 … without gaps");
+      throw std::logic_error("migrations of " + module +
+                             " must be numbered 1, 2, 3 … without gaps");
     }
     if (m.sqlite_sql.empty() || m.postgres_sql.empty()) {
       throw std::logic_error("migration " + Label(module, version, m.title) +
@@ -153,8 +154,8 @@ Result<MigrationReport> ApplyMigrations(Database& db, const std::vector<Migratio
         e.message = "迁移 " + Label(m.module, m.version, m.title) + " 失败：" + e.message;
         return Fail(std::move(e));
       }
-      auto recorded = c.Execute(kInsertApplied, {m.module, std::int64_t{m.version}, m.title,
-                                                 NowShanghaiIso()});
+      auto recorded =
+          c.Execute(kInsertApplied, {m.module, std::int64_t{m.version}, m.title, NowShanghaiIso()});
       if (!recorded) return Fail(recorded.error());
       return true;
     });

@@ -15,10 +15,10 @@ namespace zhibu::db {
 //! One migration of one module: the same change written for each backend.
 struct Migration {
   std::string module;
-  int version = 0;          //!< 1, 2, 3 … within the module, from the file name `0001_title.sql`.
-  std::string title;        //!< `title` from the file name.
-  std::string sqlite_sql;   //!< contents of migrations/sqlite/NNNN_title.sql
-  std::string postgres_sql; //!< contents of migrations/postgres/NNNN_title.sql
+  int version = 0;         //!< 1, 2, 3 … within the module, from the file name `0001_title.sql`.
+  std::string title;       //!< `title` from the file name.
+  std::string sqlite_sql;  //!< contents of migrations/sqlite/NNNN_title.sql
+  std::string postgres_sql;  //!< contents of migrations/postgres/NNNN_title.sql
 };
 
 //! Builds a module's migrations from its embedded `sqlite/NNNN_title.sql` and

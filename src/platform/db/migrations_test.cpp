@@ -47,7 +47,8 @@ TEST(ApplyMigrationsTest, AppliesOnceAndRecordsEach) {
   EXPECT_TRUE(second.applied.empty());
   EXPECT_EQ(second.already_applied, 2);
   auto inserted = db->Write([](Connection& c) {
-    return c.Execute("INSERT INTO t (id, name, note) VALUES ($1, $2, $3)", {std::int64_t{1}, "张三", "x"});
+    return c.Execute("INSERT INTO t (id, name, note) VALUES ($1, $2, $3)",
+                     {std::int64_t{1}, "张三", "x"});
   });
   EXPECT_EQ(inserted.value(), 1);
   EXPECT_TRUE(CheckSchemaCurrent(*db, ms).has_value());
@@ -88,7 +89,8 @@ TEST(ApplyMigrationsTest, FailingMigrationRollsBackAndNamesItself) {
   // 0001 stays applied, 0002 left nothing behind: the column does not exist.
   auto probe = db->Read([](Connection& c) { return c.Query("SELECT note FROM t"); });
   EXPECT_FALSE(probe);
-  auto ledger = db->Read([](Connection& c) { return c.Query("SELECT COUNT(*) FROM schema_migrations"); });
+  auto ledger =
+      db->Read([](Connection& c) { return c.Query("SELECT COUNT(*) FROM schema_migrations"); });
   EXPECT_EQ(ledger->Int(0, 0), 1);
 }
 

@@ -56,8 +56,8 @@ Error PostgresError(PGconn* conn, const PGresult* result, std::string_view what)
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary =
       result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string detail = std::string(what) + ": " +
-                       (primary != nullptr ? primary : PQerrorMessage(conn));
+  std::string detail =
+      std::string(what) + ": " + (primary != nullptr ? primary : PQerrorMessage(conn));
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   std::string_view code = state != nullptr ? state : "";
   if (code == "23505") {
@@ -344,8 +344,7 @@ class PostgresConnection final : public Connection {
         return std::int64_t{text[0] == 't' ? 1 : 0};
       case kByteaOid: {
         std::size_t n = 0;
-        unsigned char* bytes =
-            PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
+        unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
         Blob blob{std::string(reinterpret_cast<const char*>(bytes), n)};
         PQfreemem(bytes);
         return blob;
@@ -365,11 +364,12 @@ Result<std::unique_ptr<PostgresConnection>> Connect(const std::string& uri) {
     std::string message = PQerrorMessage(conn);
     PQfinish(conn);
     while (!message.empty() && message.back() == '\n') message.pop_back();
-    return Fail(Error::Unavailable("db.unavailable", "无法连接 PostgreSQL " + RedactPassword(uri) +
-                                                         "（" + message + "）"));
+    return Fail(Error::Unavailable(
+        "db.unavailable", "无法连接 PostgreSQL " + RedactPassword(uri) + "（" + message + "）"));
   }
   // Quiet NOTICEs (e.g. "relation already exists, skipping") instead of printing to stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   auto c = std::make_unique<PostgresConnection>(conn);
   if (auto ok = c->ExecuteScript("SET TIME ZONE 'Asia/Shanghai'"); !ok) return Fail(ok.error());
   return c;
@@ -404,8 +404,8 @@ Result<void> RunTool(const std::string& tool, std::vector<std::string> args,
   err_text << err_in.rdbuf();
   ::unlink(err_template);
   if (spawned != 0) {
-    return Fail(Error::Internal(error_code, what + "：无法运行 " + tool + "（" +
-                                                std::strerror(spawned) + "）"));
+    return Fail(Error::Internal(
+        error_code, what + "：无法运行 " + tool + "（" + std::strerror(spawned) + "）"));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string tail = err_text.str();
@@ -450,9 +450,10 @@ class PostgresDatabase final : public Database {
       open_ -= static_cast<int>(idle_.size());
       idle_.clear();
     }
-    return RunTool("pg_restore", {"--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                  "--dbname=" + uri_, path},
-                   "db.restore_failed", "恢复失败");
+    return RunTool(
+        "pg_restore",
+        {"--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname=" + uri_, path},
+        "db.restore_failed", "恢复失败");
   }
 
  protected:

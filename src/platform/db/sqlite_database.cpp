@@ -3,8 +3,8 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -71,7 +71,9 @@ class SqliteConnection final : public Connection {
       row.reserve(ncol);
       for (int i = 0; i < ncol; ++i) row.push_back(ReadColumn(stmt, i));
     }
-    Error error = rc == SQLITE_DONE ? Error{} : SqliteError(handle_, sqlite3_extended_errcode(handle_), "query");
+    Error error = rc == SQLITE_DONE
+                      ? Error{}
+                      : SqliteError(handle_, sqlite3_extended_errcode(handle_), "query");
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) return Fail(std::move(error));
@@ -86,7 +88,9 @@ class SqliteConnection final : public Connection {
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
-    Error error = rc == SQLITE_DONE ? Error{} : SqliteError(handle_, sqlite3_extended_errcode(handle_), "execute");
+    Error error = rc == SQLITE_DONE
+                      ? Error{}
+                      : SqliteError(handle_, sqlite3_extended_errcode(handle_), "execute");
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) return Fail(std::move(error));
@@ -264,7 +268,8 @@ Result<void> CopyDatabase(sqlite3* from, sqlite3* to, std::string_view what) {
 
 class SqliteDatabase final : public Database {
  public:
-  SqliteDatabase(std::string path, DatabaseOptions options, std::unique_ptr<SqliteConnection> writer)
+  SqliteDatabase(std::string path, DatabaseOptions options,
+                 std::unique_ptr<SqliteConnection> writer)
       : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
 
   Backend backend() const override { return Backend::kSqlite; }
@@ -304,7 +309,8 @@ class SqliteDatabase final : public Database {
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
-      return Fail(Error::Internal("db.backup_failed", "备份文件无法写入 " + path + "：" + ec.message()));
+      return Fail(
+          Error::Internal("db.backup_failed", "备份文件无法写入 " + path + "：" + ec.message()));
     }
     return {};
   }
@@ -415,8 +421,8 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
   if (path != kMemoryPath) {
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent)) {
-      return Fail(Error::Invalid("db.path_invalid", "SQLite 数据库所在目录不存在：" + parent.string(),
-                                 "db"));
+      return Fail(Error::Invalid("db.path_invalid",
+                                 "SQLite 数据库所在目录不存在：" + parent.string(), "db"));
     }
   }
   auto writer = OpenConnection(path, false, options.busy_timeout_ms);

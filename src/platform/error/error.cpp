@@ -3,8 +3,8 @@
 namespace zhibu {
 
 Error Error::Invalid(std::string code, std::string message, std::string field) {
-  return Error{ErrorKind::kInvalidArgument, std::move(code), std::move(message), std::move(field),
-               {}};
+  return Error{
+      ErrorKind::kInvalidArgument, std::move(code), std::move(message), std::move(field), {}};
 }
 
 Error Error::NotFound(std::string code, std::string message) {

@@ -2,14 +2,14 @@
 //! Expected failures of Zhibu: one typed error, returned (never thrown) through tl::expected.
 //!
 //! Exceptions are reserved for bugs; everything a user or a caller can cause is an `Error` with a
-//! stable machine code (`dues.base_negative`), a Chinese message for people, the offending field and
-//! the rule that was applied. The HTTP edge maps `ErrorKind` to a status code in exactly one place
+//! stable machine code (`dues.base_negative`), a Chinese message for people, the offending field
+//! and the rule that was applied. The HTTP edge maps `ErrorKind` to a status code in exactly one
+//! place
 //! (`HttpStatusFor`).
 
 #include <string>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace zhibu {
 

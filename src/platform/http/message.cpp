@@ -1,9 +1,8 @@
 #include "platform/http/message.h"
 
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json/serialize.hpp>
 #include <cctype>
 
 namespace zhibu::http {
@@ -106,7 +105,8 @@ Result<boost::json::value> Request::JsonBody() const {
   }
   std::string_view type = HeaderValue("content-type");
   if (!type.empty() && type.find("json") == std::string_view::npos) {
-    return Fail(Error::Invalid("request.content_type", "请求体应为 application/json", "content-type"));
+    return Fail(
+        Error::Invalid("request.content_type", "请求体应为 application/json", "content-type"));
   }
   return ParseJson(body, json_limits);
 }

@@ -3,7 +3,6 @@
 //! deal with these two types.
 
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>

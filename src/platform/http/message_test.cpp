@@ -55,7 +55,8 @@ TEST(RequestTest, JsonBodyAppliesLimitsAndNamesTheField) {
 }
 
 TEST(ResponseTest, ErrorEnvelopeCarriesCodeMessageFieldRule) {
-  Error e = Error::Unprocessable("dues.base_negative", "缴费基数不能为负数", "base", "中组发〔2008〕3号");
+  Error e =
+      Error::Unprocessable("dues.base_negative", "缴费基数不能为负数", "base", "中组发〔2008〕3号");
   Response r = Response::FromError(e, "rid1");
   EXPECT_EQ(r.status, 422);
   auto v = ParseJson(r.body, {}).value();

@@ -62,7 +62,8 @@ Middleware AccessLogMiddleware(std::shared_ptr<AccessLog> log) {
     }
     fmt::memory_buffer line;
     fmt::format_to(std::back_inserter(line), "{} access {} ", stamp, MethodName(request.method));
-    for (char c : request.path) line.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+    for (char c : request.path)
+      line.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
     fmt::format_to(std::back_inserter(line), " {} {}B {}us client={} rid={}", response.status,
                    response.body.size(), micros, request.client_address, request.request_id);
     log->Write(std::string_view(line.data(), line.size()));
@@ -96,8 +97,9 @@ Middleware ExceptionMiddleware() {
     } catch (...) {
       spdlog::error("unhandled non-standard exception rid={}", request.request_id);
     }
-    return Response::FromError(Error::Internal("server.internal", "服务器内部错误，请联系管理员并提供请求编号"),
-                               request.request_id);
+    return Response::FromError(
+        Error::Internal("server.internal", "服务器内部错误，请联系管理员并提供请求编号"),
+        request.request_id);
   };
 }
 

@@ -40,8 +40,8 @@ class Router {
   struct Match {
     const Handler* handler = nullptr;  //!< null when nothing matches
     std::vector<std::pair<std::string, std::string>> params;
-    bool path_exists = false;  //!< the path matches a route, for another method (405)
-    std::string allow;         //!< methods allowed on the path, for the Allow header
+    bool path_exists = false;     //!< the path matches a route, for another method (405)
+    std::string allow;            //!< methods allowed on the path, for the Allow header
     bool malformed_path = false;  //!< a segment had a bad percent escape
   };
   //! Finds the handler for a request path (encoded, without query). HEAD falls back to GET.

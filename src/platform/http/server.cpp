@@ -1,15 +1,15 @@
 #include "platform/http/server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
-
-#include <atomic>
-#include <ctime>
 #include <condition_variable>
 #include <csignal>
+#include <ctime>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -115,7 +115,8 @@ void FillRequest(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
     auto scheme_end = target.find("//") + 2;
     auto path_start = target.find('/', scheme_end);
-    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+    target =
+        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
   }
   auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
@@ -220,9 +221,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
     bool close = false;
     if (ec) {
       if (ec == bhttp::error::header_limit) {
-        request.early_error = Error{ErrorKind::kHeadersTooLarge, "request.header_too_large",
-                                   "请求头超过 " + std::to_string(options.max_header_bytes) + " 字节",
-                                   "headers", ""};
+        request.early_error = Error{
+            ErrorKind::kHeadersTooLarge, "request.header_too_large",
+            "请求头超过 " + std::to_string(options.max_header_bytes) + " 字节", "headers", ""};
       } else if (ec == bhttp::error::body_limit) {
         // Content-Length already says too much: refuse before reading the body.
         FillRequest(parser, request);
@@ -231,22 +232,23 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
       } else if (IsQuietDisconnect(ec)) {
         break;
       } else {
-        request.early_error =
-            Error::Invalid("request.malformed_http", "无法解析的 HTTP 请求（" + ec.message() + "）");
+        request.early_error = Error::Invalid("request.malformed_http",
+                                             "无法解析的 HTTP 请求（" + ec.message() + "）");
       }
       close = true;
     } else {
       FillRequest(parser, request);
       if (!parser.is_done()) {
         connection->stream.expires_after(options.request_timeout);
-        auto [body_ec, body_read] = co_await bhttp::async_read(connection->stream, buffer, parser, kTuple);
+        auto [body_ec, body_read] =
+            co_await bhttp::async_read(connection->stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
           request.early_error = BodyTooLarge(options.max_body_bytes);
           close = drain = true;
         } else if (body_ec) {
           if (IsQuietDisconnect(body_ec)) break;
-          request.early_error =
-              Error::Invalid("request.malformed_http", "无法解析的 HTTP 请求体（" + body_ec.message() + "）");
+          request.early_error = Error::Invalid(
+              "request.malformed_http", "无法解析的 HTTP 请求体（" + body_ec.message() + "）");
           close = true;
         }
       }
@@ -257,9 +259,11 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
 
     bool keep_alive = !close && !stopping && parser.is_header_done() && parser.get().keep_alive();
     unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-    std::string wire = SerializeResponse(answer, version, keep_alive, request.method == Method::kHead);
+    std::string wire =
+        SerializeResponse(answer, version, keep_alive, request.method == Method::kHead);
     connection->stream.expires_after(options.request_timeout);
-    auto [write_ec, written] = co_await asio::async_write(connection->stream, asio::buffer(wire), kTuple);
+    auto [write_ec, written] =
+        co_await asio::async_write(connection->stream, asio::buffer(wire), kTuple);
     if (write_ec || !keep_alive) break;
   }
   if (drain) co_await Drain(*connection);
@@ -298,9 +302,8 @@ Server::~Server() = default;
 
 Result<std::uint16_t> Server::Listen() {
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host == "localhost" ? "127.0.0.1"
-                                                                           : impl_->options.host,
-                                        ec);
+  auto address = asio::ip::make_address(
+      impl_->options.host == "localhost" ? "127.0.0.1" : impl_->options.host, ec);
   if (ec) {
     return Fail(Error::Invalid("server.listen_invalid",
                                "监听地址不是 IP 地址：" + impl_->options.host, "listen"));
@@ -312,10 +315,9 @@ Result<std::uint16_t> Server::Listen() {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Fail(Error::Unavailable("server.listen_failed",
-                                   "无法监听 " + impl_->options.host + ":" +
-                                       std::to_string(impl_->options.port) + "（" + ec.message() +
-                                       "）"));
+    return Fail(Error::Unavailable("server.listen_failed", "无法监听 " + impl_->options.host + ":" +
+                                                               std::to_string(impl_->options.port) +
+                                                               "（" + ec.message() + "）"));
   }
   return acceptor.local_endpoint().port();
 }

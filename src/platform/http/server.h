@@ -5,8 +5,8 @@
 //!
 //! Limits: header size (431), body size (413, answered before the body is read when
 //! Content-Length already says too much), read and idle timeouts. Shutdown on SIGTERM/SIGINT or
-//! `Stop()`: stop accepting, close idle keep-alive connections, let requests in flight finish (up to
-//! a grace period), then return from `Run()`.
+//! `Stop()`: stop accepting, close idle keep-alive connections, let requests in flight finish (up
+//! to a grace period), then return from `Run()`.
 
 #include <chrono>
 #include <cstdint>

@@ -44,8 +44,8 @@ Result<StaticFiles> StaticFiles::Load(const std::filesystem::path& root,
                                       std::size_t max_total_bytes) {
   std::error_code ec;
   if (!std::filesystem::is_directory(root, ec)) {
-    return Fail(Error::Invalid("static.root_missing",
-                               "前端页面目录不存在：" + root.string(), "web-root"));
+    return Fail(
+        Error::Invalid("static.root_missing", "前端页面目录不存在：" + root.string(), "web-root"));
   }
   StaticFiles out;
   std::size_t total = 0;
@@ -76,8 +76,7 @@ Response StaticFiles::Answer(const Request& request, const File& file) const {
   Response r;
   r.content_type = file.content_type;
   r.AddHeader("ETag", file.etag);
-  r.AddHeader("Cache-Control",
-              file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.AddHeader("Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   if (request.HeaderValue("if-none-match") == file.etag) {
     r.status = 304;
     return r;

@@ -36,14 +36,13 @@ Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& li
                                "body"));
   }
   if (ec) {
-    return Fail(Error::Invalid("request.malformed_json", "请求体不是合法的 JSON（" + ec.message() + "）",
-                               "body"));
+    return Fail(Error::Invalid("request.malformed_json",
+                               "请求体不是合法的 JSON（" + ec.message() + "）", "body"));
   }
   if (!StringsWithin(value, limits.max_string_bytes)) {
-    return Fail(Error::Invalid("request.json_string_too_long",
-                               "JSON 中的字符串超过 " + std::to_string(limits.max_string_bytes) +
-                                   " 字节",
-                               "body"));
+    return Fail(Error::Invalid(
+        "request.json_string_too_long",
+        "JSON 中的字符串超过 " + std::to_string(limits.max_string_bytes) + " 字节", "body"));
   }
   return value;
 }

@@ -3,7 +3,6 @@
 //! goes through and the error envelope every failure is answered with.
 
 #include <boost/json.hpp>
-
 #include <cstddef>
 #include <string_view>
 
