@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/app/health.h"
+#include "platform/auth/auth_routes.h"
 #include "platform/db/migrations.h"
 #include "platform/module/manifest.h"
 #include "platform/util/embedded.h"
@@ -30,9 +31,10 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
   }
 
   auto router = std::make_shared<http::Router>();
-  std::unique_ptr<Application> app(new Application(std::move(*db), router));
+  std::unique_ptr<Application> app(new Application(std::move(*db), router, options.auth));
   app->RegisterPlatformRoutes(*router);
-  ModuleContext context{*app->db_, *router};
+  auth::RegisterAuthRoutes(*router, *app->identity_, *app->db_);
+  ModuleContext context{*app->db_, *router, *app->identity_};
   for (const ModuleManifest* module : AllModules()) {
     if (!module->register_routes) continue;
     if (module->optional && !options.enabled_optional_modules.contains(module->name)) continue;

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "platform/auth/identity.h"
 #include "platform/db/database.h"
 #include "platform/http/pipeline.h"
 #include "platform/http/router.h"
@@ -17,6 +18,7 @@ struct ApplicationOptions {
   db::DatabaseOptions db_options;
   std::set<std::string> enabled_optional_modules;  //!< e.g. {"diagnostics"}
   bool migrate = true;  //!< apply pending migrations at start (else refuse an outdated schema)
+  auth::AuthSettings auth;
 };
 
 class Application {
@@ -27,6 +29,7 @@ class Application {
   static Result<std::unique_ptr<Application>> Create(const ApplicationOptions& options);
 
   db::Database& db() { return *db_; }
+  auth::IdentityService& identity() { return *identity_; }
   std::shared_ptr<const http::Router> router() const { return router_; }
 
   //! The request pipeline (standard middleware around the router, then `static_files`); access
@@ -38,11 +41,15 @@ class Application {
   Result<std::vector<std::string>> LoadDemo();
 
  private:
-  Application(std::unique_ptr<db::Database> db, std::shared_ptr<http::Router> router)
-      : db_(std::move(db)), router_(std::move(router)) {}
+  Application(std::unique_ptr<db::Database> db, std::shared_ptr<http::Router> router,
+              const auth::AuthSettings& auth)
+      : db_(std::move(db)),
+        identity_(std::make_unique<auth::IdentityService>(*db_, auth)),
+        router_(std::move(router)) {}
   void RegisterPlatformRoutes(http::Router& router);
 
   std::unique_ptr<db::Database> db_;
+  std::unique_ptr<auth::IdentityService> identity_;
   std::shared_ptr<http::Router> router_;
 };
 

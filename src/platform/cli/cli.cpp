@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "platform/app/application.h"
+#include "platform/audit/audit_trail.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
 #include "platform/module/manifest.h"
@@ -113,6 +114,10 @@ struct ServeOptions {
   std::size_t max_body_bytes = 1u << 20;
   int shutdown_grace_seconds = 30;
   int pool_size = 0;
+  auth::AuthSettings auth;
+  int idle_minutes = 30;
+  int lockout_minutes = 15;
+  bool insecure_cookie = false;
 };
 
 int Serve(const CommonOptions& common, const ServeOptions& serve) {
@@ -126,6 +131,10 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   app_options.db_url = common.db_url;
   app_options.db_options.pool_size = serve.pool_size > 0 ? serve.pool_size : threads;
   app_options.enabled_optional_modules = {serve.enable_modules.begin(), serve.enable_modules.end()};
+  app_options.auth = serve.auth;
+  app_options.auth.idle_timeout = std::chrono::minutes(serve.idle_minutes);
+  app_options.auth.lockout = std::chrono::minutes(serve.lockout_minutes);
+  app_options.auth.secure_cookie = !serve.insecure_cookie;
   auto app = Application::Create(app_options);
   if (!app) return Report(app.error());
 
@@ -223,6 +232,75 @@ int Restore(const CommonOptions& common, const std::string& file) {
   return kExitOk;
 }
 
+//! The actor for changes made from the command line: the operating-system user.
+audit::Actor CliActor() {
+  const char* user = std::getenv("USER");
+  return audit::Actor{std::nullopt, std::string("cli:") + (user != nullptr ? user : "unknown"), "",
+                      std::nullopt, "local"};
+}
+
+struct AdminCreateOptions {
+  std::string username;
+  std::string display_name;
+  std::string role;
+};
+
+//! `zhibu admin create`: the first administrators. No default password exists anywhere: a strong
+//! one is generated, printed once, and must be changed at first login.
+int AdminCreate(const CommonOptions& common, const AdminCreateOptions& options) {
+  ApplicationOptions app_options;
+  app_options.db_url = common.db_url;
+  auto app = Application::Create(app_options);
+  if (!app) return Report(app.error());
+  auto& identity = (*app)->identity();
+  auto created =
+      identity.CreateAccount(CliActor(), options.username,
+                             options.display_name.empty() ? options.username : options.display_name,
+                             "", /*must_change=*/true);
+  if (!created) return Report(created.error());
+  if (!options.role.empty()) {
+    auto granted = identity.GrantRole(CliActor(), created->account.id, options.role, std::nullopt);
+    if (!granted) return Report(granted.error());
+  }
+  std::cout << "已创建账号 " << options.username
+            << (options.role.empty() ? "" : "（" + options.role + "）")
+            << "\n初始密码（只显示这一次，首次登录须修改）：" << created->password << '\n';
+  return kExitOk;
+}
+
+int AdminResetPassword(const CommonOptions& common, const std::string& username) {
+  ApplicationOptions app_options;
+  app_options.db_url = common.db_url;
+  auto app = Application::Create(app_options);
+  if (!app) return Report(app.error());
+  auto& identity = (*app)->identity();
+  auto id = identity.FindAccountId(username);
+  if (!id) return Report(id.error());
+  auto password = identity.ResetPassword(CliActor(), *id);
+  if (!password) return Report(password.error());
+  std::cout << "已重置 " << username
+            << " 的密码（并结束其所有会话）\n新密码（只显示这一次，登录后须修改）：" << *password
+            << '\n';
+  return kExitOk;
+}
+
+//! `zhibu audit verify`: exit 0 when the chain holds, 1 naming the first broken link.
+int AuditVerify(const CommonOptions& common) {
+  auto db = db::Database::Open(common.db_url);
+  if (!db) return Report(db.error());
+  if (auto ok = db::CheckSchemaCurrent(**db, AllMigrations()); !ok) return Report(ok.error());
+  auto report = audit::Verify(**db);
+  if (!report) return Report(report.error());
+  if (report->first_broken_seq) {
+    std::cout << "{\"intact\":false,\"events\":" << report->events
+              << ",\"first_broken_seq\":" << *report->first_broken_seq << "}\n";
+    std::cerr << "审计链断裂：" << report->problem << '\n';
+    return kExitUserError;
+  }
+  std::cout << "{\"intact\":true,\"events\":" << report->events << "}\n";
+  return kExitOk;
+}
+
 //! Collects the modules' subcommands.
 class ModuleCommands final : public CommandRegistry {
  public:
@@ -298,6 +376,22 @@ int Run(int argc, char** argv) {
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
 
+  serve_cmd->add_option("--session-idle-minutes", serve.idle_minutes, "会话空闲超时（分钟）")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--lockout-minutes", serve.lockout_minutes,
+                   "连续 5 次登录失败后锁定账号的分钟数")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--password-max-age-days", serve.auth.password_max_age_days,
+                   "密码有效期（天，0 为不过期）")
+      ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
+  serve_cmd->add_flag("--insecure-cookie", serve.insecure_cookie,
+                      "会话 Cookie 不加 Secure（仅限无 TLS 的内网测试）");
+
   bool check_only = false;
   auto* migrate_cmd =
       app.add_subcommand("migrate", "执行待执行的数据库迁移；拒绝比程序更新的数据库");
@@ -314,6 +408,29 @@ int Run(int argc, char** argv) {
   auto* restore_cmd = app.add_subcommand("restore", "用备份文件替换整个数据库（须先停止服务）");
   add_common(restore_cmd);
   restore_cmd->add_option("FILE", restore_file, "备份文件")->required()->check(CLI::ExistingFile);
+
+  AdminCreateOptions admin_create;
+  auto* admin_cmd = app.add_subcommand("admin", "管理账号：创建首批管理员、重置密码");
+  admin_cmd->require_subcommand(1);
+  auto* admin_create_cmd =
+      admin_cmd->add_subcommand("create", "创建账号并生成初始密码（只显示一次，首次登录须修改）");
+  add_common(admin_create_cmd);
+  admin_create_cmd->add_option("USERNAME", admin_create.username, "用户名（小写字母、数字、. _ -）")
+      ->required();
+  admin_create_cmd->add_option("--display-name", admin_create.display_name, "姓名");
+  admin_create_cmd->add_option("--role", admin_create.role, "三员角色")
+      ->check(CLI::IsMember({"system_admin", "security_admin", "audit_admin"}));
+  std::string reset_username;
+  auto* admin_reset_cmd =
+      admin_cmd->add_subcommand("reset-password", "重置密码并结束该账号的所有会话");
+  add_common(admin_reset_cmd);
+  admin_reset_cmd->add_option("USERNAME", reset_username, "用户名")->required();
+
+  auto* audit_cmd = app.add_subcommand("audit", "审计记录");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify_cmd =
+      audit_cmd->add_subcommand("verify", "重新校验审计哈希链，指出第一处断裂");
+  add_common(audit_verify_cmd);
 
   ModuleCommands module_commands(app, add_common);
   for (const ModuleManifest* module : AllModules()) {
@@ -338,6 +455,9 @@ int Run(int argc, char** argv) {
   if (migrate_cmd->parsed()) return Migrate(common, check_only);
   if (backup_cmd->parsed()) return Backup(common, backup_file);
   if (restore_cmd->parsed()) return Restore(common, restore_file);
+  if (admin_create_cmd->parsed()) return AdminCreate(common, admin_create);
+  if (admin_reset_cmd->parsed()) return AdminResetPassword(common, reset_username);
+  if (audit_verify_cmd->parsed()) return AuditVerify(common);
   if (auto code = module_commands.RunChosen(CommandContext{common.db_url})) return *code;
   return kExitUsage;
 }

@@ -59,4 +59,52 @@ boost::json::object ErrorEnvelope(const Error& error, std::string_view request_i
   return envelope;
 }
 
+namespace {
+Result<const boost::json::value*> Member(const boost::json::value& body, std::string_view name,
+                                         bool required) {
+  const auto* object = body.if_object();
+  if (object == nullptr) {
+    return Fail(Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", "body"));
+  }
+  const auto* value = object->if_contains(name);
+  if ((value == nullptr || value->is_null()) && required) {
+    return Fail(Error::Invalid("request.field_missing", "缺少字段 " + std::string(name),
+                               std::string(name)));
+  }
+  return value != nullptr && !value->is_null() ? value : nullptr;
+}
+}  // namespace
+
+Result<std::optional<std::string>> StringField(const boost::json::value& body,
+                                               std::string_view name, bool required,
+                                               std::size_t max_bytes) {
+  auto value = Member(body, name, required);
+  if (!value) return Fail(value.error());
+  if (*value == nullptr) return std::optional<std::string>();
+  if (!(*value)->is_string()) {
+    return Fail(Error::Invalid("request.field_type", "字段 " + std::string(name) + " 应为字符串",
+                               std::string(name)));
+  }
+  const auto& text = (*value)->get_string();
+  if (text.size() > max_bytes) {
+    return Fail(
+        Error::Invalid("request.field_too_long",
+                       "字段 " + std::string(name) + " 超过 " + std::to_string(max_bytes) + " 字节",
+                       std::string(name)));
+  }
+  return std::optional<std::string>(std::string(text));
+}
+
+Result<std::optional<std::int64_t>> IntField(const boost::json::value& body, std::string_view name,
+                                             bool required) {
+  auto value = Member(body, name, required);
+  if (!value) return Fail(value.error());
+  if (*value == nullptr) return std::optional<std::int64_t>();
+  if (!(*value)->is_int64()) {
+    return Fail(Error::Invalid("request.field_type", "字段 " + std::string(name) + " 应为整数",
+                               std::string(name)));
+  }
+  return std::optional<std::int64_t>((*value)->get_int64());
+}
+
 }  // namespace zhibu

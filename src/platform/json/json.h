@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "platform/error/error.h"
@@ -25,5 +28,16 @@ Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& li
 //! The envelope `{"error":{"code","message","field","rule"}}`; `field` and `rule` appear only when
 //! set. `request_id` is added when non-empty so a user can quote it to support.
 boost::json::object ErrorEnvelope(const Error& error, std::string_view request_id = {});
+
+//! A string member of a JSON object body. Missing or null is an error when `required` (else an
+//! empty optional); a non-string, or one longer than `max_bytes`, is always an error. Errors are
+//! 400s naming `name` as the field.
+Result<std::optional<std::string>> StringField(const boost::json::value& body,
+                                               std::string_view name, bool required,
+                                               std::size_t max_bytes = 1024);
+
+//! An integer member of a JSON object body, with the same rules.
+Result<std::optional<std::int64_t>> IntField(const boost::json::value& body, std::string_view name,
+                                             bool required);
 
 }  // namespace zhibu

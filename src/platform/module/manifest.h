@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/auth/identity.h"
 #include "platform/db/database.h"
 #include "platform/db/migrations.h"
 #include "platform/http/router.h"
@@ -44,6 +45,7 @@ struct Permission {
 struct ModuleContext {
   db::Database& db;
   http::Router& router;
+  auth::IdentityService& identity;  //!< to authenticate callers (auth::Require)
 };
 
 //! A module's declaration. Every field but `name` and `title` may be left empty.

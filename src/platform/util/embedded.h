@@ -16,6 +16,8 @@ struct EmbeddedFile {
 namespace embedded {
 //! docs/openapi.json.
 const std::vector<EmbeddedFile>& openapi_document();
+//! src/platform/migrations/{sqlite,postgres}/*.sql: the platform's own tables.
+const std::vector<EmbeddedFile>& platform_migrations();
 }  // namespace embedded
 
 }  // namespace zhibu

@@ -1,0 +1,199 @@
+#include "platform/audit/audit_trail.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "platform/crypto/sm3.h"
+#include "platform/util/clock.h"
+
+namespace zhibu::audit {
+namespace {
+
+constexpr std::string_view kHeadForUpdatePostgres =
+    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+constexpr std::string_view kHead = "SELECT seq, hash FROM audit_head WHERE id = 1";
+constexpr std::string_view kInsert =
+    "INSERT INTO audit_event (seq, at, actor_id, actor, role, organisation_id, action, target,"
+    " result, client_address, detail, prev_hash, hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+constexpr std::string_view kAdvanceHead = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+constexpr std::string_view kColumns =
+    "seq, at, actor_id, actor, role, organisation_id, action, target, result, client_address,"
+    " detail, prev_hash, hash";
+constexpr std::int64_t kVerifyBatch = 5000;
+constexpr std::string_view kGenesis =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+db::Value OptionalInt(const std::optional<std::int64_t>& v) {
+  return v ? db::Value{*v} : db::Value{nullptr};
+}
+
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ';';
+}
+
+std::string OptionalText(const std::optional<std::int64_t>& v) {
+  return v ? std::to_string(*v) : std::string("-");
+}
+
+StoredEvent ReadEvent(const db::ResultSet& rows, std::size_t i) {
+  StoredEvent e;
+  e.seq = rows.Int(i, 0);
+  e.at = rows.Text(i, 1);
+  e.actor_id = rows.OptionalInt(i, 2);
+  e.actor = rows.Text(i, 3);
+  e.role = rows.Text(i, 4);
+  e.organisation_id = rows.OptionalInt(i, 5);
+  e.action = rows.Text(i, 6);
+  e.target = rows.Text(i, 7);
+  e.result = rows.Text(i, 8);
+  e.client_address = rows.Text(i, 9);
+  e.detail = rows.Text(i, 10);
+  e.prev_hash = rows.Text(i, 11);
+  e.hash = rows.Text(i, 12);
+  return e;
+}
+
+}  // namespace
+
+std::string ChainHash(const StoredEvent& e) {
+  std::string input;
+  input.reserve(256 + e.detail.size());
+  AppendField(input, std::to_string(e.seq));
+  AppendField(input, e.at);
+  AppendField(input, OptionalText(e.actor_id));
+  AppendField(input, e.actor);
+  AppendField(input, e.role);
+  AppendField(input, OptionalText(e.organisation_id));
+  AppendField(input, e.action);
+  AppendField(input, e.target);
+  AppendField(input, e.result);
+  AppendField(input, e.client_address);
+  AppendField(input, e.detail);
+  AppendField(input, e.prev_hash);
+  return crypto::Sm3Hex(input);
+}
+
+Result<std::int64_t> Append(db::Connection& c, const Event& event) {
+  auto head = c.Query(c.backend() == db::Backend::kPostgres ? kHeadForUpdatePostgres : kHead);
+  if (!head) return Fail(head.error());
+  if (head->empty()) return Fail(Error::Internal("audit.head_missing", "审计链头记录缺失"));
+  StoredEvent e;
+  e.seq = head->Int(0, 0) + 1;
+  e.prev_hash = head->Text(0, 1);
+  e.at = NowShanghaiIso();
+  e.actor_id = event.actor.account_id;
+  e.actor = event.actor.name;
+  e.role = event.actor.role;
+  e.organisation_id = event.actor.organisation_id;
+  e.action = event.action;
+  e.target = event.target;
+  e.result = event.result;
+  e.client_address = event.actor.client_address;
+  e.detail = boost::json::serialize(event.detail);
+  e.hash = ChainHash(e);
+  auto inserted = c.Execute(kInsert, {e.seq, e.at, OptionalInt(e.actor_id), e.actor, e.role,
+                                      OptionalInt(e.organisation_id), e.action, e.target, e.result,
+                                      e.client_address, e.detail, e.prev_hash, e.hash});
+  if (!inserted) return Fail(inserted.error());
+  auto advanced = c.Execute(kAdvanceHead, {e.seq, e.hash});
+  if (!advanced) return Fail(advanced.error());
+  return e.seq;
+}
+
+Result<std::int64_t> AppendAlone(db::Database& db, const Event& event) {
+  return db.Write([&](db::Connection& c) { return Append(c, event); });
+}
+
+Result<VerifyReport> Verify(db::Database& db) {
+  return db.Read([](db::Connection& c) -> Result<VerifyReport> {
+    VerifyReport report;
+    auto head = c.Query(kHead);
+    if (!head) return Fail(head.error());
+    if (head->empty()) return Fail(Error::Internal("audit.head_missing", "审计链头记录缺失"));
+    std::string expected_prev(kGenesis);
+    std::int64_t expected_seq = 1;
+    std::string sql = "SELECT " + std::string(kColumns) +
+                      " FROM audit_event WHERE seq >= $1 ORDER BY seq LIMIT " +
+                      std::to_string(kVerifyBatch);
+    while (true) {
+      auto rows = c.Query(sql, {expected_seq});
+      if (!rows) return Fail(rows.error());
+      for (std::size_t i = 0; i < rows->size(); ++i) {
+        StoredEvent e = ReadEvent(*rows, i);
+        auto broken = [&](std::int64_t seq, std::string problem) {
+          report.first_broken_seq = seq;
+          report.problem = std::move(problem);
+          return report;
+        };
+        if (e.seq != expected_seq) {
+          return broken(expected_seq, "缺少第 " + std::to_string(expected_seq) +
+                                          " 条审计记录（下一条为第 " + std::to_string(e.seq) +
+                                          " 条）");
+        }
+        if (e.prev_hash != expected_prev) {
+          return broken(e.seq, "第 " + std::to_string(e.seq) + " 条记录的前序哈希与上一条不符");
+        }
+        if (ChainHash(e) != e.hash) {
+          return broken(e.seq,
+                        "第 " + std::to_string(e.seq) + " 条记录的内容与其哈希不符（被修改）");
+        }
+        expected_prev = e.hash;
+        ++expected_seq;
+        ++report.events;
+      }
+      if (static_cast<std::int64_t>(rows->size()) < kVerifyBatch) break;
+    }
+    std::int64_t head_seq = head->Int(0, 0);
+    if (head_seq != report.events || head->Text(0, 1) != expected_prev) {
+      report.first_broken_seq = report.events + 1;
+      report.problem = "审计链头指向第 " + std::to_string(head_seq) + " 条，实有 " +
+                       std::to_string(report.events) + " 条（末尾记录被删除或链头被改）";
+    }
+    return report;
+  });
+}
+
+Result<Page> List(db::Database& db, const Query& query) {
+  return db.Read([&](db::Connection& c) -> Result<Page> {
+    std::string where = " WHERE action LIKE $1 AND ($2 = '' OR actor = $2)";
+    std::vector<db::Value> params = {query.action_prefix + "%", query.actor};
+    auto total = c.Query("SELECT COUNT(*) FROM audit_event" + where, params);
+    if (!total) return Fail(total.error());
+    params.push_back(query.size);
+    params.push_back((query.page - 1) * query.size);
+    auto rows = c.Query("SELECT " + std::string(kColumns) + " FROM audit_event" + where +
+                            " ORDER BY seq DESC LIMIT $3 OFFSET $4",
+                        params);
+    if (!rows) return Fail(rows.error());
+    Page page;
+    page.total = total->Int(0, 0);
+    for (std::size_t i = 0; i < rows->size(); ++i) page.events.push_back(ReadEvent(*rows, i));
+    return page;
+  });
+}
+
+boost::json::object ToJson(const StoredEvent& e) {
+  boost::json::object o;
+  o["seq"] = e.seq;
+  o["at"] = e.at;
+  o["actor_id"] = e.actor_id ? boost::json::value(*e.actor_id) : boost::json::value(nullptr);
+  o["actor"] = e.actor;
+  o["role"] = e.role;
+  o["organisation_id"] =
+      e.organisation_id ? boost::json::value(*e.organisation_id) : boost::json::value(nullptr);
+  o["action"] = e.action;
+  o["target"] = e.target;
+  o["result"] = e.result;
+  o["client_address"] = e.client_address;
+  boost::system::error_code ec;
+  auto detail = boost::json::parse(e.detail, ec);
+  o["detail"] = ec ? boost::json::value(e.detail) : detail;
+  o["hash"] = e.hash;
+  return o;
+}
+
+}  // namespace zhibu::audit

@@ -1,0 +1,295 @@
+#include "platform/auth/auth_routes.h"
+
+#include <charconv>
+
+#include "platform/audit/audit_trail.h"
+#include "platform/auth/roles.h"
+#include "platform/json/json.h"
+
+namespace zhibu::auth {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+constexpr std::int64_t kMaxPageSize = 200;
+
+Response Error(const zhibu::Error& e, const Request& r) {
+  return Response::FromError(e, r.request_id);
+}
+
+//! A positive integer path parameter; anything else is a 404 (ids cannot be probed).
+Result<std::int64_t> IdParam(const Request& r, std::string_view name) {
+  std::string_view text = r.PathParam(name);
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return Fail(zhibu::Error::NotFound("request.not_found", "请求的资源不存在"));
+  }
+  return id;
+}
+
+//! `page` and `size` query parameters: page ≥ 1, 1 ≤ size ≤ 200.
+Result<std::pair<std::int64_t, std::int64_t>> Paging(const Request& r, std::int64_t default_size) {
+  auto parse = [&](std::string_view name, std::int64_t fallback,
+                   std::int64_t max) -> Result<std::int64_t> {
+    auto text = r.QueryParam(name);
+    if (!text) return fallback;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > max) {
+      return Fail(zhibu::Error::Invalid(
+          "request.paging_invalid",
+          std::string(name) + " 应为 1–" + std::to_string(max) + " 的整数", std::string(name)));
+    }
+    return v;
+  };
+  auto page = parse("page", 1, 1'000'000);
+  if (!page) return Fail(page.error());
+  auto size = parse("size", default_size, kMaxPageSize);
+  if (!size) return Fail(size.error());
+  return std::pair{*page, *size};
+}
+
+Response LogInRoute(IdentityService& identity, Request& r) {
+  auto body = r.JsonBody();
+  if (!body) return Error(body.error(), r);
+  auto username = StringField(*body, "username", true, 64);
+  if (!username) return Error(username.error(), r);
+  auto password = StringField(*body, "password", true, 256);
+  if (!password) return Error(password.error(), r);
+  auto login = identity.LogIn(**username, **password, r.client_address);
+  if (!login) return Error(login.error(), r);
+  Response response =
+      Response::Json(200, boost::json::object{{"account", login->principal.ToJson()}});
+  response.AddHeader("Set-Cookie", identity.SessionCookie(login->token));
+  return response;
+}
+
+}  // namespace
+
+Result<Principal> Require(IdentityService& identity, db::Database& db, const Request& request,
+                          std::string_view permission) {
+  auto principal = identity.Authenticate(request);
+  if (!principal) return Fail(principal.error());
+  if (!principal->Can(permission)) {
+    (void)audit::AppendAlone(db, {principal->AsActor(request.client_address),
+                                  std::string(permission),
+                                  std::string(request.path),
+                                  "denied",
+                                  {{"method", http::MethodName(request.method)}}});
+    return Fail(zhibu::Error{ErrorKind::kPermissionDenied, "auth.forbidden", "没有执行此操作的权限",
+                             "", "GB/T 22239-2019 8.1.4.2 最小权限"});
+  }
+  return principal;
+}
+
+void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Database& db) {
+  router.Add(
+      Method::kPost, "/api/v1/auth/login",
+      [&identity](Request& r) { return LogInRoute(identity, r); }, "登录");
+
+  auto logout = [&identity](bool everywhere) {
+    return [&identity, everywhere](Request& r) {
+      auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+      if (!p) return Error(p.error(), r);
+      if (auto ok = identity.LogOut(*p, everywhere, r.client_address); !ok)
+        return Error(ok.error(), r);
+      Response response = Response::Json(200, boost::json::object{{"logged_out", true}});
+      response.AddHeader("Set-Cookie", identity.ClearedSessionCookie());
+      return response;
+    };
+  };
+  router.Add(Method::kPost, "/api/v1/auth/logout", logout(false), "退出登录");
+  router.Add(Method::kPost, "/api/v1/auth/logout-all", logout(true), "在所有设备上退出登录");
+
+  router.Add(
+      Method::kGet, "/api/v1/me",
+      [&identity](Request& r) {
+        auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+        if (!p) return Error(p.error(), r);
+        return Response::Json(200, p->ToJson());
+      },
+      "当前登录账号");
+
+  router.Add(
+      Method::kPost, "/api/v1/me/password",
+      [&identity](Request& r) {
+        auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+        if (!p) return Error(p.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return Error(body.error(), r);
+        auto current = StringField(*body, "current_password", true, 256);
+        if (!current) return Error(current.error(), r);
+        auto replacement = StringField(*body, "new_password", true, 256);
+        if (!replacement) return Error(replacement.error(), r);
+        auto ok = identity.ChangePassword(*p, **current, **replacement, r.client_address);
+        if (!ok) return Error(ok.error(), r);
+        return Response::Json(200, boost::json::object{{"changed", true}});
+      },
+      "修改本人密码");
+
+  router.Add(
+      Method::kGet, "/api/v1/roles",
+      [&identity](Request& r) {
+        auto p = identity.Authenticate(r);
+        if (!p) return Error(p.error(), r);
+        boost::json::array roles;
+        for (const auto& role : AllRoles()) {
+          roles.push_back({{"id", role.id},
+                           {"title", role.title},
+                           {"separated_admin", role.separated_admin},
+                           {"needs_organisation", role.needs_organisation}});
+        }
+        return Response::Json(200, boost::json::object{{"roles", std::move(roles)}});
+      },
+      "角色列表");
+
+  router.Add(
+      Method::kGet, "/api/v1/accounts",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAccountRead);
+        if (!p) return Error(p.error(), r);
+        auto accounts = identity.ListAccounts();
+        if (!accounts) return Error(accounts.error(), r);
+        boost::json::array items;
+        for (const auto& a : *accounts) items.push_back(a.ToJson());
+        return Response::Json(
+            200, boost::json::object{{"items", std::move(items)}, {"total", accounts->size()}});
+      },
+      "账号列表（系统管理员、安全管理员）");
+
+  router.Add(
+      Method::kPost, "/api/v1/accounts",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAccountCreate);
+        if (!p) return Error(p.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return Error(body.error(), r);
+        auto username = StringField(*body, "username", true, 64);
+        if (!username) return Error(username.error(), r);
+        auto display = StringField(*body, "display_name", true, 200);
+        if (!display) return Error(display.error(), r);
+        auto created = identity.CreateAccount(p->AsActor(r.client_address), **username, **display,
+                                              "", /*must_change=*/true);
+        if (!created) return Error(created.error(), r);
+        return Response::Json(201, boost::json::object{{"account", created->account.ToJson()},
+                                                       {"initial_password", created->password}});
+      },
+      "新建账号（系统管理员；初始密码只显示一次）");
+
+  router.Add(
+      Method::kGet, "/api/v1/accounts/{id}",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAccountRead);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto account = identity.GetAccount(*id);
+        if (!account) return Error(account.error(), r);
+        return Response::Json(200, account->ToJson());
+      },
+      "账号详情");
+
+  router.Add(
+      Method::kPost, "/api/v1/accounts/{id}/disable",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAccountDisable);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto account = identity.DisableAccount(p->AsActor(r.client_address), *id);
+        if (!account) return Error(account.error(), r);
+        return Response::Json(200, account->ToJson());
+      },
+      "停用账号（不删除）");
+
+  router.Add(
+      Method::kPost, "/api/v1/accounts/{id}/reset-password",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAccountResetPassword);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto password = identity.ResetPassword(p->AsActor(r.client_address), *id);
+        if (!password) return Error(password.error(), r);
+        return Response::Json(200, boost::json::object{{"initial_password", *password}});
+      },
+      "重置密码（须在下次登录时修改）");
+
+  router.Add(
+      Method::kPost, "/api/v1/accounts/{id}/grants",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kGrantChange);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return Error(body.error(), r);
+        auto role = StringField(*body, "role", true, 64);
+        if (!role) return Error(role.error(), r);
+        auto organisation = IntField(*body, "organisation_id", false);
+        if (!organisation) return Error(organisation.error(), r);
+        auto grant = identity.GrantRole(p->AsActor(r.client_address), *id, **role, *organisation);
+        if (!grant) return Error(grant.error(), r);
+        return Response::Json(201, boost::json::object{{"id", grant->id}, {"role", grant->role}});
+      },
+      "授予角色（安全管理员）");
+
+  router.Add(
+      Method::kPost, "/api/v1/grants/{id}/revoke",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kGrantChange);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        if (auto ok = identity.RevokeGrant(p->AsActor(r.client_address), *id); !ok) {
+          return Error(ok.error(), r);
+        }
+        return Response::Json(200, boost::json::object{{"revoked", true}});
+      },
+      "撤销角色（安全管理员）");
+
+  router.Add(
+      Method::kGet, "/api/v1/audit",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAuditRead);
+        if (!p) return Error(p.error(), r);
+        auto paging = Paging(r, 50);
+        if (!paging) return Error(paging.error(), r);
+        audit::Query query;
+        query.page = paging->first;
+        query.size = paging->second;
+        query.action_prefix = r.QueryParam("action").value_or("");
+        query.actor = r.QueryParam("actor").value_or("");
+        auto page = audit::List(db, query);
+        if (!page) return Error(page.error(), r);
+        boost::json::array items;
+        for (const auto& e : page->events) items.push_back(audit::ToJson(e));
+        return Response::Json(200, boost::json::object{{"items", std::move(items)},
+                                                       {"total", page->total},
+                                                       {"page", query.page},
+                                                       {"size", query.size}});
+      },
+      "审计记录（审计管理员）");
+
+  router.Add(
+      Method::kGet, "/api/v1/audit/verify",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kAuditRead);
+        if (!p) return Error(p.error(), r);
+        auto report = audit::Verify(db);
+        if (!report) return Error(report.error(), r);
+        boost::json::object body{{"events", report->events},
+                                 {"intact", !report->first_broken_seq.has_value()}};
+        if (report->first_broken_seq) {
+          body["first_broken_seq"] = *report->first_broken_seq;
+          body["problem"] = report->problem;
+        }
+        return Response::Json(200, body);
+      },
+      "校验审计哈希链（审计管理员）");
+}
+
+}  // namespace zhibu::auth

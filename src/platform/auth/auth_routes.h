@@ -1,0 +1,20 @@
+#pragma once
+//! The HTTP face of identity and audit: login/logout, the caller, password change, account and
+//! grant administration (三员), and the audit trail for the audit administrator.
+
+#include "platform/auth/identity.h"
+#include "platform/db/database.h"
+#include "platform/http/router.h"
+
+namespace zhibu::auth {
+
+//! The caller of `request` when they hold `permission`. A missing permission is a 403
+//! `auth.forbidden` and is itself audited (`denied`).
+Result<Principal> Require(IdentityService& identity, db::Database& db, const http::Request& request,
+                          std::string_view permission);
+
+//! Registers /api/v1/auth/*, /api/v1/me*, /api/v1/accounts*, /api/v1/grants/*, /api/v1/roles and
+//! /api/v1/audit*.
+void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Database& db);
+
+}  // namespace zhibu::auth

@@ -1,0 +1,37 @@
+#include "platform/auth/roles.h"
+
+namespace zhibu::auth {
+
+const std::vector<RoleSpec>& AllRoles() {
+  using namespace permission;
+  static const std::vector<RoleSpec> roles = {
+      // 三员 (GB/T 22239-2019 8.1.4.2 c/d: separated administrators, least privilege).
+      {"system_admin",
+       "系统管理员",
+       true,
+       false,
+       {kAccountRead, kAccountCreate, kAccountDisable, kAccountResetPassword}},
+      {"security_admin", "安全管理员", true, false, {kAccountRead, kGrantRead, kGrantChange}},
+      {"audit_admin", "审计管理员", true, false, {kAuditRead}},
+      // Business roles (spec 02): granted on an organisation, covering its subtree.
+      {"org_department_admin", "组织部管理员", false, true, {}},
+      {"party_committee_secretary", "党委/党工委书记", false, true, {}},
+      {"branch_secretary", "支部书记", false, true, {}},
+      {"organising_member", "组织委员", false, true, {}},
+      {"publicity_member", "宣传委员", false, true, {}},
+      {"discipline_member", "纪检委员", false, true, {}},
+      {"party_member", "党员", false, true, {}},
+      {"resident", "群众", false, true, {}},
+      {"department", "职能部门", false, true, {}},
+  };
+  return roles;
+}
+
+const RoleSpec* FindRole(std::string_view id) {
+  for (const auto& role : AllRoles()) {
+    if (role.id == id) return &role;
+  }
+  return nullptr;
+}
+
+}  // namespace zhibu::auth
