@@ -13,65 +13,21 @@
 namespace zhibu::apitest {
 namespace {
 
-//! A logged-in browser: the session cookie and the CSRF token.
-struct Client {
-  const ServerProcess* server = nullptr;
-  std::string cookie;
-  std::string csrf;
-
-  std::map<std::string, std::string> Headers(bool with_csrf = true) const {
-    std::map<std::string, std::string> h{{"Cookie", cookie}};
-    if (with_csrf) h["X-CSRF-Token"] = csrf;
-    return h;
-  }
-  HttpResult Get(const std::string& target) const { return server->Get(target, Headers(false)); }
-  HttpResult Post(const std::string& target, const std::string& body = "{}") const {
-    return server->Post(target, body, Headers());
-  }
-};
-
-std::string PasswordFrom(const std::string& output) {
-  auto mark = output.rfind("：");
-  EXPECT_NE(mark, std::string::npos) << output;
-  std::string rest = output.substr(mark + std::string("：").size());
-  return rest.substr(0, rest.find('\n'));
-}
-
 class AuthApiTest : public ::testing::Test {
  protected:
-  //! `zhibu admin create` and the generated password.
   std::string CreateAdmin(const std::string& username, const std::string& role) {
-    auto made = RunZhibu({"admin", "create", username, "--role", role, "--db", db_.url()});
-    EXPECT_EQ(made.exit_code, 0) << made.output;
-    return PasswordFrom(made.output);
+    return apitest::CreateAdmin(db_, username, role);
   }
-
   HttpResult LogInRaw(const ServerProcess& server, const std::string& username,
                       const std::string& password) {
-    return server.Post("/api/v1/auth/login",
-                       "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    return apitest::LogInRaw(server, username, password);
   }
-
-  Client LogIn(const ServerProcess& server, const std::string& username,
-               const std::string& password) {
-    auto r = LogInRaw(server, username, password);
-    EXPECT_EQ(r.status, 200) << r.body;
-    Client c;
-    c.server = &server;
-    std::string set_cookie = r.headers["set-cookie"];
-    c.cookie = set_cookie.substr(0, set_cookie.find(';'));
-    c.csrf = std::string(r.Json().at("account").at("csrf_token").as_string());
-    return c;
+  Client LogIn(const ServerProcess& server, const std::string& u, const std::string& p) {
+    return apitest::LogIn(server, u, p);
   }
-
-  //! Logs in with a generated password and replaces it, as a first login must.
-  Client FirstLogIn(const ServerProcess& server, const std::string& username,
-                    const std::string& initial, const std::string& chosen) {
-    Client c = LogIn(server, username, initial);
-    auto changed = c.Post("/api/v1/me/password", "{\"current_password\":\"" + initial +
-                                                     "\",\"new_password\":\"" + chosen + "\"}");
-    EXPECT_EQ(changed.status, 200) << changed.body;
-    return c;
+  Client FirstLogIn(const ServerProcess& server, const std::string& u, const std::string& initial,
+                    const std::string& chosen) {
+    return apitest::FirstLogIn(server, u, initial, chosen);
   }
 
   TestDatabase db_;

@@ -262,4 +262,55 @@ std::string ServerProcess::SendRaw(const std::string& raw) const {
   return answer;
 }
 
+std::map<std::string, std::string> Client::Headers(bool with_csrf) const {
+  std::map<std::string, std::string> h{{"Cookie", cookie}};
+  if (with_csrf) h["X-CSRF-Token"] = csrf;
+  return h;
+}
+
+HttpResult Client::Get(const std::string& target) const {
+  return server->Get(target, Headers(false));
+}
+
+HttpResult Client::Post(const std::string& target, const std::string& body) const {
+  return server->Post(target, body, Headers());
+}
+
+std::string CreateAdmin(const TestDatabase& db, const std::string& username,
+                        const std::string& role) {
+  auto made = RunZhibu({"admin", "create", username, "--role", role, "--db", db.url()});
+  EXPECT_EQ(made.exit_code, 0) << made.output;
+  auto mark = made.output.rfind("：");
+  EXPECT_NE(mark, std::string::npos) << made.output;
+  std::string rest = made.output.substr(mark + std::string("：").size());
+  return rest.substr(0, rest.find('\n'));
+}
+
+HttpResult LogInRaw(const ServerProcess& server, const std::string& username,
+                    const std::string& password) {
+  return server.Post("/api/v1/auth/login",
+                     "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+}
+
+Client LogIn(const ServerProcess& server, const std::string& username,
+             const std::string& password) {
+  auto r = LogInRaw(server, username, password);
+  EXPECT_EQ(r.status, 200) << r.body;
+  Client c;
+  c.server = &server;
+  std::string set_cookie = r.headers["set-cookie"];
+  c.cookie = set_cookie.substr(0, set_cookie.find(';'));
+  if (r.status == 200) c.csrf = std::string(r.Json().at("account").at("csrf_token").as_string());
+  return c;
+}
+
+Client FirstLogIn(const ServerProcess& server, const std::string& username,
+                  const std::string& initial, const std::string& chosen) {
+  Client c = LogIn(server, username, initial);
+  auto changed = c.Post("/api/v1/me/password", "{\"current_password\":\"" + initial +
+                                                   "\",\"new_password\":\"" + chosen + "\"}");
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  return c;
+}
+
 }  // namespace zhibu::apitest

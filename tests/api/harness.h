@@ -79,4 +79,27 @@ class ServerProcess {
   bool exited_ = false;
 };
 
+//! A logged-in browser: the session cookie and the CSRF token.
+struct Client {
+  const ServerProcess* server = nullptr;
+  std::string cookie;
+  std::string csrf;
+
+  std::map<std::string, std::string> Headers(bool with_csrf = true) const;
+  HttpResult Get(const std::string& target) const;
+  HttpResult Post(const std::string& target, const std::string& body = "{}") const;
+};
+
+//! `zhibu admin create USERNAME --role ROLE` on `db`; answers the generated password.
+std::string CreateAdmin(const TestDatabase& db, const std::string& username,
+                        const std::string& role);
+//! POST /api/v1/auth/login.
+HttpResult LogInRaw(const ServerProcess& server, const std::string& username,
+                    const std::string& password);
+//! Logs in (expecting success) and answers the client.
+Client LogIn(const ServerProcess& server, const std::string& username, const std::string& password);
+//! Logs in with a generated password and replaces it by `chosen`, as a first login must.
+Client FirstLogIn(const ServerProcess& server, const std::string& username,
+                  const std::string& initial, const std::string& chosen);
+
 }  // namespace zhibu::apitest
