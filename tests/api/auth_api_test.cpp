@@ -8,6 +8,7 @@
 #include <set>
 
 #include "harness.h"
+#include "platform/auth/totp.h"
 #include "platform/db/database.h"
 
 namespace zhibu::apitest {
@@ -35,7 +36,7 @@ class AuthApiTest : public ::testing::Test {
 
 TEST_F(AuthApiTest, SixWrongPasswordsLockTheAccountAndTheAnswerNeverRevealsTheUser) {
   std::string password = CreateAdmin("sysadmin", "system_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto unknown = LogInRaw(server, "nobody-here", "Whatever#1");
   EXPECT_EQ(unknown.status, 401);
   for (int i = 0; i < 6; ++i) {
@@ -53,7 +54,7 @@ TEST_F(AuthApiTest, SixWrongPasswordsLockTheAccountAndTheAnswerNeverRevealsTheUs
 }
 
 TEST_F(AuthApiTest, ManyFailuresFromOneAddressAreThrottled) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   int throttled_at = 0;
   for (int i = 1; i <= 21 && throttled_at == 0; ++i) {
     auto r = LogInRaw(server, "guess" + std::to_string(i), "Guess#12345");
@@ -68,7 +69,7 @@ TEST_F(AuthApiTest, ManyFailuresFromOneAddressAreThrottled) {
 
 TEST_F(AuthApiTest, SessionCookieIsHttpOnlyStrictAndLogoutEndsIt) {
   std::string initial = CreateAdmin("sysadmin", "system_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto login = LogInRaw(server, "sysadmin", initial);
   ASSERT_EQ(login.status, 200);
   std::string cookie = login.headers["set-cookie"];
@@ -88,7 +89,7 @@ TEST_F(AuthApiTest, SessionCookieIsHttpOnlyStrictAndLogoutEndsIt) {
 
 TEST_F(AuthApiTest, StateChangingRequestsNeedTheCsrfToken) {
   std::string initial = CreateAdmin("sysadmin", "system_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   Client c = FirstLogIn(server, "sysadmin", initial, "Branch#Life2026");
   std::string body = R"({"username":"clerk","display_name":"张文书"})";
   auto without = server.Post("/api/v1/accounts", body, c.Headers(/*with_csrf=*/false));
@@ -105,7 +106,7 @@ TEST_F(AuthApiTest, StateChangingRequestsNeedTheCsrfToken) {
 
 TEST_F(AuthApiTest, InitialPasswordMustBeChangedAndThePolicyNamesTheField) {
   std::string initial = CreateAdmin("sysadmin", "system_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   Client c = LogIn(server, "sysadmin", initial);
   EXPECT_TRUE(c.Get("/api/v1/me").Json().at("password_expired").as_bool());
   auto blocked = c.Get("/api/v1/accounts");
@@ -124,7 +125,8 @@ TEST_F(AuthApiTest, InitialPasswordMustBeChangedAndThePolicyNamesTheField) {
   auto ok = c.Post("/api/v1/me/password", "{\"current_password\":\"" + initial +
                                               "\",\"new_password\":\"Branch#Life2026\"}");
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(c.Get("/api/v1/accounts").status, 200);
+  // Past the password gate; an administrator's next gate is the second factor.
+  EXPECT_EQ(c.Get("/api/v1/accounts").ErrorCode(), "auth.totp_enrollment_required");
   // The old one is in the history now.
   auto back =
       c.Post("/api/v1/me/password",
@@ -137,7 +139,7 @@ TEST_F(AuthApiTest, ThreeAdministratorsCannotDoEachOthersWorkOrEscalate) {
   std::string sys0 = CreateAdmin("sysadmin", "system_admin");
   std::string sec0 = CreateAdmin("secadmin", "security_admin");
   std::string aud0 = CreateAdmin("auditor", "audit_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   Client sys = FirstLogIn(server, "sysadmin", sys0, "Sys#Admin2026");
   Client sec = FirstLogIn(server, "secadmin", sec0, "Sec#Admin2026");
   Client aud = FirstLogIn(server, "auditor", aud0, "Aud#Admin2026");
@@ -186,7 +188,7 @@ TEST_F(AuthApiTest, ThreeAdministratorsCannotDoEachOthersWorkOrEscalate) {
 TEST_F(AuthApiTest, AuditTrailRecordsLoginsAndChangesAndVerifies) {
   std::string sys0 = CreateAdmin("sysadmin", "system_admin");
   std::string aud0 = CreateAdmin("auditor", "audit_admin");
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   EXPECT_EQ(LogInRaw(server, "sysadmin", "Wrong#Pass1").status, 401);
   Client sys = FirstLogIn(server, "sysadmin", sys0, "Sys#Admin2026");
   ASSERT_EQ(sys.Post("/api/v1/accounts", R"({"username":"clerk","display_name":"王文书"})").status,
@@ -270,10 +272,59 @@ TEST_F(AuthApiTest, DeletingTheNewestAuditRowIsDetected) {
   EXPECT_NE(truncated.output.find("\"intact\":false"), std::string::npos) << truncated.output;
 }
 
+TEST_F(AuthApiTest, AdministratorsNeedASecondFactor) {
+  std::string initial = CreateAdmin("sysadmin", "system_admin");
+  ServerProcess server(db_);
+  Client c = LogIn(server, "sysadmin", initial);
+  ASSERT_EQ(c.Post("/api/v1/me/password",
+                   "{\"current_password\":\"" + initial + "\",\"new_password\":\"Sys#Admin2026\"}")
+                .status,
+            200);
+  auto before = c.Get("/api/v1/accounts");
+  EXPECT_EQ(before.status, 403);
+  EXPECT_EQ(before.ErrorCode(), "auth.totp_enrollment_required");
+  auto enrol = c.Post("/api/v1/me/totp/enrol").Json();
+  EXPECT_EQ(std::string(enrol.at("otpauth_uri").as_string()).rfind("otpauth://totp/", 0), 0u);
+  c.totp_secret = *auth::Base32Decode(std::string(enrol.at("secret").as_string()));
+  auto wrong = c.Post("/api/v1/me/totp/confirm", R"({"code":"000000"})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(wrong.Json().at("error").at("field").as_string(), "code");
+  ASSERT_EQ(c.Post("/api/v1/me/totp/confirm", "{\"code\":\"" + c.NextTotpCode() + "\"}").status,
+            200);
+  EXPECT_EQ(c.Get("/api/v1/accounts").status, 200);
+  ASSERT_EQ(c.Post("/api/v1/auth/logout").status, 200);
+
+  // Now the password alone is not enough…
+  auto no_code = LogInRaw(server, "sysadmin", "Sys#Admin2026");
+  EXPECT_EQ(no_code.status, 401);
+  EXPECT_EQ(no_code.ErrorCode(), "auth.totp_required");
+  auto bad_code =
+      server.Post("/api/v1/auth/login",
+                  R"({"username":"sysadmin","password":"Sys#Admin2026","totp_code":"123456"})");
+  EXPECT_EQ(bad_code.ErrorCode(), "auth.login_failed");
+  // …a fresh code works once, and the same code cannot be replayed.
+  std::string code = c.NextTotpCode();
+  std::string body =
+      R"({"username":"sysadmin","password":"Sys#Admin2026","totp_code":")" + code + "\"}";
+  EXPECT_EQ(server.Post("/api/v1/auth/login", body).status, 200);
+  EXPECT_EQ(server.Post("/api/v1/auth/login", body).ErrorCode(), "auth.login_failed");
+  EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.Log();
+
+  // The secret is stored SM4-encrypted, never as itself.
+  auto db = db::Database::Open(db_.url()).value();
+  auto stored = db->Read([](db::Connection& conn) {
+    return conn.Query("SELECT totp_secret FROM account WHERE username = 'sysadmin'");
+  });
+  ASSERT_TRUE(stored);
+  std::string raw = stored->Bytes(0, 0).bytes;
+  EXPECT_EQ(raw.find(c.totp_secret), std::string::npos);
+  EXPECT_GT(raw.size(), c.totp_secret.size() + 32);
+}
+
 TEST_F(AuthApiTest, SecondServerSeesTheSameSessions) {
   std::string initial = CreateAdmin("sysadmin", "system_admin");
-  ServerProcess one(db_.url());
-  ServerProcess two(db_.url());
+  ServerProcess one(db_);
+  ServerProcess two(db_);
   Client c = FirstLogIn(one, "sysadmin", initial, "Sys#Admin2026");
   auto there = two.Get("/api/v1/me", {{"Cookie", c.cookie}});
   EXPECT_EQ(there.status, 200) << "sessions live in the database, not in a server";

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "platform/auth/totp.h"
+
 namespace zhibu::apitest {
 namespace {
 
@@ -77,7 +79,7 @@ std::string HttpResult::ErrorCode() const {
   return code != nullptr && code->is_string() ? std::string(code->as_string()) : std::string();
 }
 
-TestDatabase::TestDatabase() {
+TestDatabase::TestDatabase() : dir_(MakeTempDir("zhibu-api-")) {
   std::string backend = Env("ZHIBU_TEST_BACKEND");
   if (backend == "postgres") {
     postgres_ = true;
@@ -90,7 +92,6 @@ TestDatabase::TestDatabase() {
     auto slash = admin_url_.rfind('/');
     url_ = admin_url_.substr(0, slash + 1) + name_;
   } else {
-    dir_ = MakeTempDir("zhibu-api-");
     path_ = dir_ + "/zhibu.db";
     url_ = "sqlite:" + path_;
   }
@@ -133,7 +134,8 @@ CommandResult RunZhibu(const std::vector<std::string>& args) {
   return result;
 }
 
-ServerProcess::ServerProcess(const std::string& db_url, std::vector<std::string> extra) {
+ServerProcess::ServerProcess(const TestDatabase& db, std::vector<std::string> extra) {
+  const std::string& db_url = db.url();
   std::string binary = Env("ZHIBU_BINARY");
   if (binary.empty()) throw std::runtime_error("set ZHIBU_BINARY to the zhibu executable");
   dir_ = MakeTempDir("zhibu-server-");
@@ -141,11 +143,12 @@ ServerProcess::ServerProcess(const std::string& db_url, std::vector<std::string>
   std::string log_file = dir_ + "/log";
   std::filesystem::create_directories(dir_ + "/web");
   std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>支部</title>";
-  std::vector<std::string> args = {binary,        "serve",      "--db",
-                                   db_url,        "--listen",   "127.0.0.1:0",
-                                   "--port-file", port_file,    "--enable-module",
-                                   "diagnostics", "--threads",  "4",
-                                   "--web-root",  dir_ + "/web"};
+  std::vector<std::string> args = {binary,        "serve",       "--db",
+                                   db_url,        "--listen",    "127.0.0.1:0",
+                                   "--port-file", port_file,     "--enable-module",
+                                   "diagnostics", "--threads",   "4",
+                                   "--web-root",  dir_ + "/web", "--key-file",
+                                   db.key_file()};
   for (auto& e : extra) args.push_back(std::move(e));
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -278,7 +281,8 @@ HttpResult Client::Post(const std::string& target, const std::string& body) cons
 
 std::string CreateAdmin(const TestDatabase& db, const std::string& username,
                         const std::string& role) {
-  auto made = RunZhibu({"admin", "create", username, "--role", role, "--db", db.url()});
+  auto made = RunZhibu(
+      {"admin", "create", username, "--role", role, "--db", db.url(), "--key-file", db.key_file()});
   EXPECT_EQ(made.exit_code, 0) << made.output;
   auto mark = made.output.rfind("：");
   EXPECT_NE(mark, std::string::npos) << made.output;
@@ -292,11 +296,25 @@ HttpResult LogInRaw(const ServerProcess& server, const std::string& username,
                      "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
 }
 
-Client LogIn(const ServerProcess& server, const std::string& username,
-             const std::string& password) {
-  auto r = LogInRaw(server, username, password);
+std::string Client::NextTotpCode() {
+  std::int64_t now = auth::TotpStep(std::time(nullptr));
+  std::int64_t step = std::max(now - 1, totp_last_step + 1);
+  while (step > now + 1) {  // every step in the window used: wait for the next one
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    now = auth::TotpStep(std::time(nullptr));
+  }
+  totp_last_step = step;
+  return auth::TotpCode(totp_secret, step);
+}
+
+Client LogIn(const ServerProcess& server, const std::string& username, const std::string& password,
+             Client* totp) {
+  std::string body = "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"";
+  if (totp != nullptr) body += ",\"totp_code\":\"" + totp->NextTotpCode() + "\"";
+  auto r = server.Post("/api/v1/auth/login", body + "}");
   EXPECT_EQ(r.status, 200) << r.body;
   Client c;
+  if (totp != nullptr) c = *totp;
   c.server = &server;
   std::string set_cookie = r.headers["set-cookie"];
   c.cookie = set_cookie.substr(0, set_cookie.find(';'));
@@ -310,6 +328,13 @@ Client FirstLogIn(const ServerProcess& server, const std::string& username,
   auto changed = c.Post("/api/v1/me/password", "{\"current_password\":\"" + initial +
                                                    "\",\"new_password\":\"" + chosen + "\"}");
   EXPECT_EQ(changed.status, 200) << changed.body;
+  if (c.Get("/api/v1/me").Json().at("totp_enrollment_required").as_bool()) {
+    auto enrol = c.Post("/api/v1/me/totp/enrol");
+    EXPECT_EQ(enrol.status, 200) << enrol.body;
+    c.totp_secret = *auth::Base32Decode(std::string(enrol.Json().at("secret").as_string()));
+    auto confirmed = c.Post("/api/v1/me/totp/confirm", "{\"code\":\"" + c.NextTotpCode() + "\"}");
+    EXPECT_EQ(confirmed.status, 200) << confirmed.body;
+  }
   return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ class TestDatabase {
   bool is_postgres() const { return postgres_; }
   //! For SQLite: the file path.
   const std::string& path() const { return path_; }
+  //! The field-encryption key file every server and command of this test uses.
+  std::string key_file() const { return dir_ + "/zhibu.key"; }
 
  private:
   bool postgres_ = false;
@@ -54,7 +57,7 @@ class ServerProcess {
  public:
   //! Starts the server on `db_url` with the diagnostics module enabled plus `extra` arguments and
   //! waits until it listens (fails the test on timeout or early exit).
-  explicit ServerProcess(const std::string& db_url, std::vector<std::string> extra = {});
+  explicit ServerProcess(const TestDatabase& db, std::vector<std::string> extra = {});
   ~ServerProcess();
 
   int port() const { return port_; }
@@ -84,6 +87,12 @@ struct Client {
   const ServerProcess* server = nullptr;
   std::string cookie;
   std::string csrf;
+  std::string totp_secret;          //!< raw bytes, once enrolled
+  std::int64_t totp_last_step = 0;  //!< the last step used (codes cannot be replayed)
+
+  //! A one-time code the server will accept next: a step after the last one used, within the
+  //! ±1-step window.
+  std::string NextTotpCode();
 
   std::map<std::string, std::string> Headers(bool with_csrf = true) const;
   HttpResult Get(const std::string& target) const;
@@ -96,9 +105,12 @@ std::string CreateAdmin(const TestDatabase& db, const std::string& username,
 //! POST /api/v1/auth/login.
 HttpResult LogInRaw(const ServerProcess& server, const std::string& username,
                     const std::string& password);
-//! Logs in (expecting success) and answers the client.
-Client LogIn(const ServerProcess& server, const std::string& username, const std::string& password);
-//! Logs in with a generated password and replaces it by `chosen`, as a first login must.
+//! Logs in (expecting success) and answers the client; `totp` supplies the second factor's
+//! secret for an enrolled administrator (and records the step used).
+Client LogIn(const ServerProcess& server, const std::string& username, const std::string& password,
+             Client* totp = nullptr);
+//! Logs in with a generated password and replaces it by `chosen`, and enrols an administrator's
+//! authenticator, as a first login must.
 Client FirstLogIn(const ServerProcess& server, const std::string& username,
                   const std::string& initial, const std::string& chosen);
 

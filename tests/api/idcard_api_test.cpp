@@ -10,7 +10,7 @@ namespace {
 TEST(IdcardApiTest, CheckAnswersValidityWithTheReason) {
   TestDatabase db;
   std::string initial = CreateAdmin(db, "sysadmin", "system_admin");
-  ServerProcess server(db.url());
+  ServerProcess server(db);
   EXPECT_EQ(server.Get("/api/v1/idcard/check?number=11010519491231002X").status, 401)
       << "signed-in users only";
   Client c = FirstLogIn(server, "sysadmin", initial, "Sys#Admin2026");

@@ -20,7 +20,7 @@ class PlatformApiTest : public ::testing::Test {
 };
 
 TEST_F(PlatformApiTest, HealthzAnswersOkWithTheBackend) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto r = server.Get("/healthz");
   ASSERT_EQ(r.status, 200);
   auto json = r.Json();
@@ -31,7 +31,7 @@ TEST_F(PlatformApiTest, HealthzAnswersOkWithTheBackend) {
 }
 
 TEST_F(PlatformApiTest, SecurityHeadersAndRequestIdOnEveryAnswer) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   for (const std::string target : {"/healthz", "/api/v1/none", "/"}) {
     auto r = server.Get(target);
     EXPECT_NE(r.headers["content-security-policy"].find("frame-ancestors 'none'"),
@@ -49,7 +49,7 @@ TEST_F(PlatformApiTest, SecurityHeadersAndRequestIdOnEveryAnswer) {
 }
 
 TEST_F(PlatformApiTest, UnknownPathIs404InTheEnvelopeAndWrongMethodIs405) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto missing = server.Get("/api/v1/no/such/thing");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.ErrorCode(), "request.not_found");
@@ -62,7 +62,7 @@ TEST_F(PlatformApiTest, UnknownPathIs404InTheEnvelopeAndWrongMethodIs405) {
 }
 
 TEST_F(PlatformApiTest, MalformedJsonIs400NamingTheBody) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto r = server.Post("/api/v1/diagnostics/writes", "{\"batch\": \"a\", ");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.ErrorCode(), "request.malformed_json");
@@ -81,7 +81,7 @@ TEST_F(PlatformApiTest, MalformedJsonIs400NamingTheBody) {
 }
 
 TEST_F(PlatformApiTest, BodyOverTheLimitIs413AndChangesNothing) {
-  ServerProcess server(db_.url(), {"--max-body-bytes", "4096"});
+  ServerProcess server(db_, {"--max-body-bytes", "4096"});
   std::string big = R"({"batch":"big","rows":1,"pad":")" + std::string(8000, 'x') + "\"}";
   auto r = server.Post("/api/v1/diagnostics/writes", big);
   EXPECT_EQ(r.status, 413);
@@ -103,7 +103,7 @@ TEST_F(PlatformApiTest, BodyOverTheLimitIs413AndChangesNothing) {
 }
 
 TEST_F(PlatformApiTest, OversizedHeadersAndGarbageAreRefusedWithoutCrashing) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   std::string huge =
       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n";
   auto raw = server.SendRaw(huge);
@@ -116,7 +116,7 @@ TEST_F(PlatformApiTest, OversizedHeadersAndGarbageAreRefusedWithoutCrashing) {
 }
 
 TEST_F(PlatformApiTest, KeepAliveServesManyRequestsOnOneConnection) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   std::string two =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: "
       "close\r\n\r\n";
@@ -128,7 +128,7 @@ TEST_F(PlatformApiTest, KeepAliveServesManyRequestsOnOneConnection) {
 }
 
 TEST_F(PlatformApiTest, OpenApiDocumentAndConsoleAreServed) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto doc = server.Get("/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);
   auto json = doc.Json();
@@ -142,7 +142,7 @@ TEST_F(PlatformApiTest, OpenApiDocumentAndConsoleAreServed) {
 }
 
 TEST_F(PlatformApiTest, SigtermDuringASlowRequestFinishesItAndExitsZero) {
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto slow = std::async(std::launch::async,
                          [&] { return server.Get("/api/v1/diagnostics/sleep?ms=1500"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
@@ -159,7 +159,7 @@ TEST_F(PlatformApiTest, SigtermDuringASlowRequestFinishesItAndExitsZero) {
 TEST_F(PlatformApiTest, SigkillDuringWritesLeavesTheDatabaseConsistent) {
   std::int64_t batches_before_kill = 0;
   {
-    ServerProcess server(db_.url());
+    ServerProcess server(db_);
     std::atomic<bool> stop{false};
     std::atomic<int> written{0};
     std::vector<std::thread> writers;
@@ -193,7 +193,7 @@ TEST_F(PlatformApiTest, SigkillDuringWritesLeavesTheDatabaseConsistent) {
     sqlite3_finalize(stmt);
     sqlite3_close(handle);
   }
-  ServerProcess restarted(db_.url());
+  ServerProcess restarted(db_);
   auto report = restarted.Get("/api/v1/diagnostics/writes").Json();
   EXPECT_EQ(report.at("incomplete").as_int64(), 0) << "a batch was half-written";
   EXPECT_GE(report.at("batches").as_int64(), batches_before_kill)
@@ -204,7 +204,7 @@ TEST_F(PlatformApiTest, SigkillDuringWritesLeavesTheDatabaseConsistent) {
 
 TEST_F(PlatformApiTest, DatabaseNewerThanTheBinaryIsRefused) {
   {
-    ServerProcess server(db_.url());  // creates and migrates
+    ServerProcess server(db_);  // creates and migrates
     EXPECT_EQ(server.StopWith(SIGTERM), 0);
   }
   auto db = db::Database::Open(db_.url()).value();
@@ -239,7 +239,7 @@ TEST_F(PlatformApiTest, BackupWhileServingThenRestoreBringsBackThatState) {
   std::filesystem::create_directories(dir);
   std::string file = dir + "/backup.bin";
   {
-    ServerProcess server(db_.url());
+    ServerProcess server(db_);
     ASSERT_EQ(server.Post("/api/v1/diagnostics/writes", R"({"batch":"before","rows":5})").status,
               201);
     auto backup = RunZhibu({"backup", "--db", db_.url(), file});
@@ -251,7 +251,7 @@ TEST_F(PlatformApiTest, BackupWhileServingThenRestoreBringsBackThatState) {
   }
   auto restore = RunZhibu({"restore", "--db", db_.url(), file});
   ASSERT_EQ(restore.exit_code, 0) << restore.output;
-  ServerProcess server(db_.url());
+  ServerProcess server(db_);
   auto report = server.Get("/api/v1/diagnostics/writes").Json();
   EXPECT_EQ(report.at("batches").as_int64(), 1);
   EXPECT_EQ(report.at("rows").as_int64(), 5);

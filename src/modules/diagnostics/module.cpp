@@ -74,6 +74,7 @@ const ModuleManifest& diagnostics_module() {
           [] { return db::MigrationsFromFiles("diagnostics", embedded::diagnostics_migrations()); },
       .register_routes = RegisterRoutes,
       .permissions = {},
+      .encrypted_columns = {},
       .register_commands = nullptr,
       .load_demo = nullptr,
   };

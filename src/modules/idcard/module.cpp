@@ -79,6 +79,7 @@ const ModuleManifest& idcard_module() {
       .migrations = nullptr,
       .register_routes = RegisterRoutes,
       .permissions = {},
+      .encrypted_columns = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
   };

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "platform/app/health.h"
 #include "platform/auth/auth_routes.h"
 #include "platform/db/migrations.h"
@@ -30,8 +32,19 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
     return Fail(current.error());
   }
 
+  auto created = crypto::EnsureKeyFile(options.key_file);
+  if (!created) return Fail(created.error());
+  if (*created) {
+    spdlog::warn("created the field-encryption key file {} — back it up apart from the database",
+                 options.key_file);
+  }
+  auto keys = crypto::LoadKeyFile(options.key_file);
+  if (!keys) return Fail(keys.error());
+  auto cipher = std::make_unique<crypto::FieldCipher>(*keys);
+
   auto router = std::make_shared<http::Router>();
-  std::unique_ptr<Application> app(new Application(std::move(*db), router, options.auth));
+  std::unique_ptr<Application> app(
+      new Application(std::move(*db), router, options.auth, std::move(cipher)));
   app->RegisterPlatformRoutes(*router);
   auth::RegisterAuthRoutes(*router, *app->identity_, *app->db_);
   ModuleContext context{*app->db_, *router, *app->identity_};
@@ -41,6 +54,16 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
     module->register_routes(context);
   }
   return app;
+}
+
+std::string DefaultKeyFile(const std::string& db_url) {
+  const char* env = std::getenv("ZHIBU_KEY_FILE");
+  if (env != nullptr && *env != '\0') return env;
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (db_url.rfind(kSqlite, 0) == 0 && db_url != "sqlite::memory:") {
+    return db_url.substr(kSqlite.size()) + ".key";
+  }
+  return "zhibu.key";
 }
 
 void Application::RegisterPlatformRoutes(http::Router& router) {

@@ -19,7 +19,14 @@ struct ApplicationOptions {
   std::set<std::string> enabled_optional_modules;  //!< e.g. {"diagnostics"}
   bool migrate = true;  //!< apply pending migrations at start (else refuse an outdated schema)
   auth::AuthSettings auth;
+  //! The field-encryption key file (created with one fresh key when missing). Never inside the
+  //! database: `zhibu backup` does not copy it, so back it up separately.
+  std::string key_file = "zhibu.key";
 };
+
+//! The default key file for a database URL: `$ZHIBU_KEY_FILE`, else beside the SQLite file
+//! (`PATH.key`), else `zhibu.key` in the working directory.
+std::string DefaultKeyFile(const std::string& db_url);
 
 class Application {
  public:
@@ -30,6 +37,7 @@ class Application {
 
   db::Database& db() { return *db_; }
   auth::IdentityService& identity() { return *identity_; }
+  const crypto::FieldCipher& cipher() const { return *cipher_; }
   std::shared_ptr<const http::Router> router() const { return router_; }
 
   //! The request pipeline (standard middleware around the router, then `static_files`); access
@@ -42,13 +50,17 @@ class Application {
 
  private:
   Application(std::unique_ptr<db::Database> db, std::shared_ptr<http::Router> router,
-              const auth::AuthSettings& auth)
+              const auth::AuthSettings& auth, std::unique_ptr<crypto::FieldCipher> cipher)
       : db_(std::move(db)),
+        cipher_(std::move(cipher)),
         identity_(std::make_unique<auth::IdentityService>(*db_, auth)),
-        router_(std::move(router)) {}
+        router_(std::move(router)) {
+    identity_->set_cipher(cipher_.get());
+  }
   void RegisterPlatformRoutes(http::Router& router);
 
   std::unique_ptr<db::Database> db_;
+  std::unique_ptr<crypto::FieldCipher> cipher_;
   std::unique_ptr<auth::IdentityService> identity_;
   std::shared_ptr<http::Router> router_;
 };

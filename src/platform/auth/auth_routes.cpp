@@ -59,7 +59,9 @@ Response LogInRoute(IdentityService& identity, Request& r) {
   if (!username) return Error(username.error(), r);
   auto password = StringField(*body, "password", true, 256);
   if (!password) return Error(password.error(), r);
-  auto login = identity.LogIn(**username, **password, r.client_address);
+  auto totp = StringField(*body, "totp_code", false, 16);
+  if (!totp) return Error(totp.error(), r);
+  auto login = identity.LogIn(**username, **password, totp->value_or(""), r.client_address);
   if (!login) return Error(login.error(), r);
   Response response =
       Response::Json(200, boost::json::object{{"account", login->principal.ToJson()}});
@@ -92,7 +94,7 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
 
   auto logout = [&identity](bool everywhere) {
     return [&identity, everywhere](Request& r) {
-      auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+      auto p = identity.Authenticate(r, /*allow_pending_setup=*/true);
       if (!p) return Error(p.error(), r);
       if (auto ok = identity.LogOut(*p, everywhere, r.client_address); !ok)
         return Error(ok.error(), r);
@@ -107,7 +109,7 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
   router.Add(
       Method::kGet, "/api/v1/me",
       [&identity](Request& r) {
-        auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+        auto p = identity.Authenticate(r, /*allow_pending_setup=*/true);
         if (!p) return Error(p.error(), r);
         return Response::Json(200, p->ToJson());
       },
@@ -116,7 +118,7 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
   router.Add(
       Method::kPost, "/api/v1/me/password",
       [&identity](Request& r) {
-        auto p = identity.Authenticate(r, /*allow_expired_password=*/true);
+        auto p = identity.Authenticate(r, /*allow_pending_setup=*/true);
         if (!p) return Error(p.error(), r);
         auto body = r.JsonBody();
         if (!body) return Error(body.error(), r);
@@ -129,6 +131,34 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
         return Response::Json(200, boost::json::object{{"changed", true}});
       },
       "修改本人密码");
+
+  router.Add(
+      Method::kPost, "/api/v1/me/totp/enrol",
+      [&identity](Request& r) {
+        auto p = identity.Authenticate(r, /*allow_pending_setup=*/true);
+        if (!p) return Error(p.error(), r);
+        auto enrolment = identity.BeginTotpEnrolment(*p, r.client_address);
+        if (!enrolment) return Error(enrolment.error(), r);
+        return Response::Json(200, boost::json::object{{"secret", enrolment->secret},
+                                                       {"otpauth_uri", enrolment->uri}});
+      },
+      "开始绑定身份验证器（返回密钥与 otpauth 链接）");
+
+  router.Add(
+      Method::kPost, "/api/v1/me/totp/confirm",
+      [&identity](Request& r) {
+        auto p = identity.Authenticate(r, /*allow_pending_setup=*/true);
+        if (!p) return Error(p.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return Error(body.error(), r);
+        auto code = StringField(*body, "code", true, 16);
+        if (!code) return Error(code.error(), r);
+        if (auto ok = identity.ConfirmTotpEnrolment(*p, **code, r.client_address); !ok) {
+          return Error(ok.error(), r);
+        }
+        return Response::Json(200, boost::json::object{{"enabled", true}});
+      },
+      "确认绑定身份验证器（提交一次动态口令）");
 
   router.Add(
       Method::kGet, "/api/v1/roles",

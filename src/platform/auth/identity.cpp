@@ -4,6 +4,7 @@
 
 #include "platform/auth/password.h"
 #include "platform/auth/roles.h"
+#include "platform/auth/totp.h"
 #include "platform/crypto/sm3.h"
 #include "platform/util/clock.h"
 
@@ -11,8 +12,19 @@ namespace zhibu::auth {
 namespace {
 
 constexpr std::string_view kSelectLoginAccount =
-    "SELECT id, password_hash, status, failed_logins, locked_until_ms, password_changed_at_ms"
-    " FROM account WHERE username = $1";
+    "SELECT id, password_hash, status, failed_logins, locked_until_ms, password_changed_at_ms,"
+    " totp_secret, totp_enabled_at_ms, totp_last_step FROM account WHERE username = $1";
+constexpr std::string_view kSelectTotp =
+    "SELECT totp_secret, totp_enabled_at_ms, totp_last_step FROM account WHERE id = $1";
+constexpr std::string_view kSetTotpPending =
+    "UPDATE account SET totp_secret = $2, totp_enabled_at_ms = NULL, totp_last_step = 0"
+    " WHERE id = $1";
+constexpr std::string_view kEnableTotp =
+    "UPDATE account SET totp_enabled_at_ms = $2, totp_last_step = $3 WHERE id = $1";
+constexpr std::string_view kUseTotpStep = "UPDATE account SET totp_last_step = $2 WHERE id = $1";
+constexpr std::string_view kClearTotp =
+    "UPDATE account SET totp_secret = NULL, totp_enabled_at_ms = NULL, totp_last_step = 0"
+    " WHERE id = $1";
 constexpr std::string_view kRecordFailure =
     "UPDATE account SET failed_logins = $2, locked_until_ms = $3 WHERE id = $1";
 constexpr std::string_view kResetFailures =
@@ -114,6 +126,14 @@ boost::json::array GrantsJson(const std::vector<Grant>& grants) {
   return out;
 }
 
+bool HoldsSeparatedAdminRole(const std::vector<Grant>& grants) {
+  for (const auto& g : grants) {
+    const RoleSpec* spec = FindRole(g.role);
+    if (spec != nullptr && spec->separated_admin) return true;
+  }
+  return false;
+}
+
 Result<std::vector<Grant>> LoadGrants(db::Connection& c, std::int64_t account_id) {
   auto rows = c.Query(kSelectGrants, {account_id});
   if (!rows) return Fail(rows.error());
@@ -165,7 +185,8 @@ boost::json::object Principal::ToJson() const {
           {"grants", GrantsJson(grants)},
           {"permissions", std::move(perms)},
           {"csrf_token", csrf_token},
-          {"password_expired", password_expired}};
+          {"password_expired", password_expired},
+          {"totp_enrollment_required", totp_enrollment_required}};
 }
 
 boost::json::object AccountView::ToJson() const {
@@ -215,6 +236,7 @@ Result<void> IdentityService::NoteAddressFailure(db::Connection& c, const std::s
 
 Result<IdentityService::Login> IdentityService::LogIn(std::string_view username,
                                                       std::string_view password,
+                                                      std::string_view totp_code,
                                                       const std::string& client_address) {
   std::int64_t now = NowMs();
   std::int64_t window = std::chrono::milliseconds(settings_.address_window).count();
@@ -247,13 +269,31 @@ Result<IdentityService::Login> IdentityService::LogIn(std::string_view username,
   }
   bool active = found && account->Text(0, 2) == "active";
   bool locked = found && account->Int(0, 4) > now;
-  if (!found || !password_ok || !active || locked) {
-    std::string reason = !found    ? "unknown_user"
-                         : locked  ? "locked"
-                         : !active ? "disabled"
-                                   : "wrong_password";
+  // The second factor, for accounts that have one (administrators, spec 02).
+  bool totp_enabled = found && !account->IsNull(0, 6) && !account->IsNull(0, 7);
+  bool totp_ok = true;
+  std::optional<std::int64_t> totp_step;
+  if (found && password_ok && active && !locked && totp_enabled) {
+    if (totp_code.empty()) {
+      return Fail(Error{ErrorKind::kUnauthenticated, "auth.totp_required",
+                        "请输入身份验证器中的 6 位动态口令", "totp_code",
+                        "GB/T 22239-2019 8.1.4.1 d 双因素鉴别"});
+    }
+    if (cipher_ == nullptr) return Fail(Error::Internal("auth.no_keys", "未配置加密密钥"));
+    auto secret = cipher_->Decrypt(account->Bytes(0, 6).bytes);
+    if (!secret) return Fail(secret.error());
+    totp_step = MatchTotp(*secret, totp_code, TotpStep(now / 1000), account->Int(0, 8));
+    totp_ok = totp_step.has_value();
+  }
+  if (!found || !password_ok || !active || locked || !totp_ok) {
+    std::string reason = !found         ? "unknown_user"
+                         : locked       ? "locked"
+                         : !active      ? "disabled"
+                         : !password_ok ? "wrong_password"
+                                        : "wrong_totp";
+    bool counts = found && !locked && active;  // a wrong password or code counts to the lockout
     auto recorded = db_.Write([&](db::Connection& c) -> Result<void> {
-      if (found && !locked && !password_ok) {
+      if (counts) {
         std::int64_t failures = account->Int(0, 3) + 1;
         std::int64_t locked_until = 0;
         if (failures >= settings_.lockout_threshold) {
@@ -285,6 +325,9 @@ Result<IdentityService::Login> IdentityService::LogIn(std::string_view username,
   std::int64_t expires = now + std::chrono::milliseconds(settings_.absolute_lifetime).count();
   auto principal = db_.Write([&](db::Connection& c) -> Result<Principal> {
     if (auto ok = c.Execute(kResetFailures, {account_id}); !ok) return Fail(ok.error());
+    if (totp_step) {
+      if (auto ok = c.Execute(kUseTotpStep, {account_id, *totp_step}); !ok) return Fail(ok.error());
+    }
     auto made = c.Execute(kInsertSession,
                           {crypto::Sm3Hex(token), account_id, csrf, now, expires, client_address});
     if (!made) return Fail(made.error());
@@ -327,11 +370,16 @@ Result<Principal> IdentityService::LoadPrincipal(db::Connection& c, std::int64_t
   std::int64_t max_age = static_cast<std::int64_t>(settings_.password_max_age_days) * kMsPerDay;
   p.password_expired =
       password_changed_at_ms == 0 || (max_age > 0 && NowMs() - password_changed_at_ms > max_age);
+  if (HoldsSeparatedAdminRole(p.grants)) {
+    auto totp = c.Query(kSelectTotp, {account_id});
+    if (!totp) return Fail(totp.error());
+    p.totp_enrollment_required = totp->empty() || totp->IsNull(0, 1);
+  }
   return p;
 }
 
 Result<Principal> IdentityService::Authenticate(const http::Request& request,
-                                                bool allow_expired_password) {
+                                                bool allow_pending_setup) {
   std::string token = CookieValue(request.HeaderValue("cookie"), kSessionCookie);
   if (token.empty() || token.size() > 128) return Fail(Unauthenticated());
   std::string token_hash = crypto::Sm3Hex(token);
@@ -365,12 +413,76 @@ Result<Principal> IdentityService::Authenticate(const http::Request& request,
                         "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）", "X-CSRF-Token", ""});
     }
   }
-  if (principal->password_expired && !allow_expired_password) {
+  if (principal->password_expired && !allow_pending_setup) {
     return Fail(Error{ErrorKind::kPermissionDenied, "auth.password_expired",
                       "密码已过期或为初始密码，请先修改密码", "password",
                       "GB/T 22239-2019 8.1.4.1 a 口令定期更换"});
   }
+  if (principal->totp_enrollment_required && !allow_pending_setup) {
+    return Fail(Error{ErrorKind::kPermissionDenied, "auth.totp_enrollment_required",
+                      "管理员须先绑定身份验证器（双因素登录）", "totp",
+                      "GB/T 22239-2019 8.1.4.1 d 双因素鉴别"});
+  }
   return principal;
+}
+
+Result<IdentityService::Enrolment> IdentityService::BeginTotpEnrolment(const Principal& principal,
+                                                                       const std::string& client) {
+  if (cipher_ == nullptr) return Fail(Error::Internal("auth.no_keys", "未配置加密密钥"));
+  std::string secret = NewTotpSecret();
+  auto done = db_.Write([&](db::Connection& c) -> Result<void> {
+    auto current = c.Query(kSelectTotp, {principal.account_id});
+    if (!current) return Fail(current.error());
+    if (!current->empty() && !current->IsNull(0, 1)) {
+      return Fail(Error::Conflict("auth.totp_already_enabled", "已绑定身份验证器"));
+    }
+    auto stored =
+        c.Execute(kSetTotpPending, {principal.account_id, db::Blob{cipher_->Encrypt(secret)}});
+    if (!stored) return Fail(stored.error());
+    auto logged = audit::Append(c, {principal.AsActor(client),
+                                    "auth.totp_enrol_begin",
+                                    "account:" + std::to_string(principal.account_id),
+                                    "success",
+                                    {}});
+    if (!logged) return Fail(logged.error());
+    return {};
+  });
+  if (!done) return Fail(done.error());
+  return Enrolment{Base32Encode(secret), TotpUri("Zhibu 支部", principal.username, secret)};
+}
+
+Result<void> IdentityService::ConfirmTotpEnrolment(const Principal& principal,
+                                                   std::string_view code,
+                                                   const std::string& client) {
+  if (cipher_ == nullptr) return Fail(Error::Internal("auth.no_keys", "未配置加密密钥"));
+  return db_.Write([&](db::Connection& c) -> Result<void> {
+    auto current = c.Query(kSelectTotp, {principal.account_id});
+    if (!current) return Fail(current.error());
+    if (current->empty() || current->IsNull(0, 0)) {
+      return Fail(Error::Conflict("auth.totp_not_started", "请先开始绑定身份验证器"));
+    }
+    if (!current->IsNull(0, 1)) {
+      return Fail(Error::Conflict("auth.totp_already_enabled", "已绑定身份验证器"));
+    }
+    auto secret = cipher_->Decrypt(current->Bytes(0, 0).bytes);
+    if (!secret) return Fail(secret.error());
+    std::int64_t now = NowMs();
+    auto step = MatchTotp(*secret, code, TotpStep(now / 1000), 0);
+    if (!step) {
+      return Fail(
+          Error::Invalid("auth.totp_wrong", "动态口令不正确，请核对手机时间后重试", "code"));
+    }
+    if (auto ok = c.Execute(kEnableTotp, {principal.account_id, now, *step}); !ok) {
+      return Fail(ok.error());
+    }
+    auto logged = audit::Append(c, {principal.AsActor(client),
+                                    "auth.totp_enrol",
+                                    "account:" + std::to_string(principal.account_id),
+                                    "success",
+                                    {}});
+    if (!logged) return Fail(logged.error());
+    return {};
+  });
 }
 
 Result<void> IdentityService::LogOut(const Principal& principal, bool everywhere,
@@ -505,6 +617,8 @@ Result<std::string> IdentityService::ResetPassword(const audit::Actor& actor,
     if (auto ok = c.Execute(kSetPassword, {account_id, hash, std::int64_t{0}}); !ok) {
       return Fail(ok.error());
     }
+    // A reset is for someone who lost access: the second factor is enrolled again too.
+    if (auto ok = c.Execute(kClearTotp, {account_id}); !ok) return Fail(ok.error());
     if (auto ok = c.Execute(kRevokeAccountSessions, {account_id, NowMs()}); !ok) {
       return Fail(ok.error());
     }

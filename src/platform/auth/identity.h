@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "platform/audit/audit_trail.h"
+#include "platform/crypto/field_cipher.h"
 #include "platform/db/database.h"
 #include "platform/http/message.h"
 
@@ -52,6 +53,8 @@ struct Principal {
   std::int64_t session_id = 0;
   std::string csrf_token;
   bool password_expired = false;
+  //! An administrator who has not yet set up the second factor.
+  bool totp_enrollment_required = false;
 
   bool Can(std::string_view permission) const { return permissions.contains(permission); }
   //! The role an action is recorded under: the first grant's, or empty.
@@ -83,6 +86,8 @@ class IdentityService {
   IdentityService(db::Database& db, AuthSettings settings);
 
   const AuthSettings& settings() const { return settings_; }
+  //! The keyring that encrypts second-factor secrets; must outlive the service.
+  void set_cipher(const crypto::FieldCipher* cipher) { cipher_ = cipher; }
   void set_organisation_check(OrganisationCheck check) { organisation_check_ = std::move(check); }
 
   //! A successful login: the caller and the token to put in the cookie.
@@ -90,11 +95,25 @@ class IdentityService {
     Principal principal;
     std::string token;
   };
-  //! Checks the credentials. Every failure — unknown user, wrong password, locked or disabled
-  //! account — answers the same 401 `auth.login_failed`, so the answer never tells whether the user
-  //! exists; too many failures from one address answer 429 `auth.throttled`.
+  //! Checks the credentials. Every failure — unknown user, wrong password or one-time code,
+  //! locked or disabled account — answers the same 401 `auth.login_failed`, so the answer never
+  //! tells whether the user exists; too many failures from one address answer 429
+  //! `auth.throttled`. An administrator with a second factor who sent the right password but no
+  //! code gets 401 `auth.totp_required`.
   Result<Login> LogIn(std::string_view username, std::string_view password,
-                      const std::string& client_address);
+                      std::string_view totp_code, const std::string& client_address);
+
+  //! Starts second-factor enrolment: a new secret, stored encrypted, not yet active. Answers the
+  //! base32 secret and the otpauth:// URI. 409 `auth.totp_already_enabled` when already active.
+  struct Enrolment {
+    std::string secret;
+    std::string uri;
+  };
+  Result<Enrolment> BeginTotpEnrolment(const Principal& principal, const std::string& client);
+
+  //! Activates the pending secret when `code` matches it.
+  Result<void> ConfirmTotpEnrolment(const Principal& principal, std::string_view code,
+                                    const std::string& client);
 
   //! Ends the caller's session, or every session of the account (`everywhere`).
   Result<void> LogOut(const Principal& principal, bool everywhere,
@@ -152,6 +171,7 @@ class IdentityService {
   db::Database& db_;
   AuthSettings settings_;
   OrganisationCheck organisation_check_;
+  const crypto::FieldCipher* cipher_ = nullptr;
 };
 
 //! Milliseconds since the epoch, now.

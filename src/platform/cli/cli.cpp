@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "platform/app/application.h"
+#include "platform/app/key_rotation.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -31,6 +32,15 @@ constexpr int kExitUsage = 2;
 struct CommonOptions {
   std::string db_url;
   std::string log_level;
+  std::string key_file;  //!< empty: DefaultKeyFile(db_url)
+
+  std::string KeyFile() const { return key_file.empty() ? DefaultKeyFile(db_url) : key_file; }
+  ApplicationOptions App() const {
+    ApplicationOptions options;
+    options.db_url = db_url;
+    options.key_file = KeyFile();
+    return options;
+  }
 };
 
 //! Prints an expected failure as one line and answers exit code 1.
@@ -127,8 +137,7 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
                     ? serve.threads
                     : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
 
-  ApplicationOptions app_options;
-  app_options.db_url = common.db_url;
+  ApplicationOptions app_options = common.App();
   app_options.db_options.pool_size = serve.pool_size > 0 ? serve.pool_size : threads;
   app_options.enabled_optional_modules = {serve.enable_modules.begin(), serve.enable_modules.end()};
   app_options.auth = serve.auth;
@@ -248,9 +257,7 @@ struct AdminCreateOptions {
 //! `zhibu admin create`: the first administrators. No default password exists anywhere: a strong
 //! one is generated, printed once, and must be changed at first login.
 int AdminCreate(const CommonOptions& common, const AdminCreateOptions& options) {
-  ApplicationOptions app_options;
-  app_options.db_url = common.db_url;
-  auto app = Application::Create(app_options);
+  auto app = Application::Create(common.App());
   if (!app) return Report(app.error());
   auto& identity = (*app)->identity();
   auto created =
@@ -269,9 +276,7 @@ int AdminCreate(const CommonOptions& common, const AdminCreateOptions& options) 
 }
 
 int AdminResetPassword(const CommonOptions& common, const std::string& username) {
-  ApplicationOptions app_options;
-  app_options.db_url = common.db_url;
-  auto app = Application::Create(app_options);
+  auto app = Application::Create(common.App());
   if (!app) return Report(app.error());
   auto& identity = (*app)->identity();
   auto id = identity.FindAccountId(username);
@@ -281,6 +286,16 @@ int AdminResetPassword(const CommonOptions& common, const std::string& username)
   std::cout << "已重置 " << username
             << " 的密码（并结束其所有会话）\n新密码（只显示这一次，登录后须修改）：" << *password
             << '\n';
+  return kExitOk;
+}
+
+int AdminRotateKeys(const CommonOptions& common) {
+  auto app = Application::Create(common.App());  // migrates, and checks the key file loads
+  if (!app) return Report(app.error());
+  auto report = RotateKeys((*app)->db(), common.KeyFile(), AllEncryptedColumns());
+  if (!report) return Report(report.error());
+  std::cout << "已启用第 " << report->new_version << " 版密钥，重新加密 " << report->re_encrypted
+            << " 个字段值；旧版本密钥仍保留在 " << common.KeyFile() << " 中以读取旧备份\n";
   return kExitOk;
 }
 
@@ -348,6 +363,8 @@ int Run(int argc, char** argv) {
     cmd->add_option("--db", common.db_url,
                     "数据库：sqlite:路径（默认，环境变量 ZHIBU_DB）或 postgres://用户@主机:端口/库")
         ->capture_default_str();
+    cmd->add_option("--key-file", common.key_file,
+                    "字段加密密钥文件（默认 $ZHIBU_KEY_FILE，或 SQLite 文件旁的 .key）");
     cmd->add_option("--log-level", common.log_level, "日志级别：trace debug info warn error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
@@ -426,6 +443,10 @@ int Run(int argc, char** argv) {
   add_common(admin_reset_cmd);
   admin_reset_cmd->add_option("USERNAME", reset_username, "用户名")->required();
 
+  auto* admin_rotate_cmd =
+      admin_cmd->add_subcommand("rotate-keys", "新增一版字段加密密钥并重新加密全部加密字段");
+  add_common(admin_rotate_cmd);
+
   auto* audit_cmd = app.add_subcommand("audit", "审计记录");
   audit_cmd->require_subcommand(1);
   auto* audit_verify_cmd =
@@ -457,6 +478,7 @@ int Run(int argc, char** argv) {
   if (restore_cmd->parsed()) return Restore(common, restore_file);
   if (admin_create_cmd->parsed()) return AdminCreate(common, admin_create);
   if (admin_reset_cmd->parsed()) return AdminResetPassword(common, reset_username);
+  if (admin_rotate_cmd->parsed()) return AdminRotateKeys(common);
   if (audit_verify_cmd->parsed()) return AuditVerify(common);
   if (auto code = module_commands.RunChosen(CommandContext{common.db_url})) return *code;
   return kExitUsage;

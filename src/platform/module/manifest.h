@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/app/key_rotation.h"
 #include "platform/auth/identity.h"
 #include "platform/db/database.h"
 #include "platform/db/migrations.h"
@@ -58,6 +59,8 @@ struct ModuleManifest {
   std::function<std::vector<db::Migration>()> migrations;
   std::function<void(ModuleContext&)> register_routes;
   std::vector<Permission> permissions;
+  //! Columns holding SM4-encrypted personal data, re-encrypted by `zhibu admin rotate-keys`.
+  std::vector<EncryptedColumn> encrypted_columns;
   //! Adds the module's `zhibu` subcommands.
   std::function<void(CommandRegistry&)> register_commands;
   //! Loads the module's part of the demo county (`zhibu serve --demo`); answers a one-line summary.

@@ -1,0 +1,34 @@
+#pragma once
+//! `zhibu admin rotate-keys`: adds a key version to the key file and re-encrypts every encrypted
+//! column under it, one transaction per column, audited. Older versions stay in the file so that
+//! a backup taken before the rotation can still be read.
+
+#include <string>
+#include <vector>
+
+#include "platform/crypto/field_cipher.h"
+#include "platform/db/database.h"
+
+namespace zhibu {
+
+//! A column holding `FieldCipher` records, keyed by an integer id column.
+struct EncryptedColumn {
+  std::string table;
+  std::string id_column;
+  std::string column;
+};
+
+//! The platform's encrypted columns and every module's.
+std::vector<EncryptedColumn> AllEncryptedColumns();
+
+struct RotationReport {
+  int new_version = 0;
+  std::int64_t re_encrypted = 0;
+};
+
+//! Adds a key version to `key_file`, then re-encrypts every value of `columns` written under an
+//! older version.
+Result<RotationReport> RotateKeys(db::Database& db, const std::string& key_file,
+                                  const std::vector<EncryptedColumn>& columns);
+
+}  // namespace zhibu
