@@ -321,6 +321,50 @@ TEST_F(AuthApiTest, AdministratorsNeedASecondFactor) {
   EXPECT_GT(raw.size(), c.totp_secret.size() + 32);
 }
 
+TEST_F(AuthApiTest, ApiTokensCarryOnlyTheirScopeUntilRevoked) {
+  std::string sys0 = CreateAdmin("sysadmin", "system_admin");
+  std::string sec0 = CreateAdmin("secadmin", "security_admin");
+  ServerProcess server(db_);
+  Client sys = FirstLogIn(server, "sysadmin", sys0, "Sys#Admin2026");
+  Client sec = FirstLogIn(server, "secadmin", sec0, "Sec#Admin2026");
+  auto made = sys.Post("/api/v1/accounts", R"({"username":"hr-system","display_name":"人事系统"})");
+  ASSERT_EQ(made.status, 201);
+  std::string id = std::to_string(made.Json().at("account").at("id").as_int64());
+  ASSERT_EQ(sec.Post("/api/v1/accounts/" + id + "/grants", R"({"role":"integration"})").status,
+            201);
+  // A token may not exceed what its account holds, nor be issued to an administrator.
+  auto too_wide = sec.Post("/api/v1/accounts/" + id + "/tokens",
+                           R"({"name":"hr","scopes":["audit.read"],"expires_in_days":30})");
+  EXPECT_EQ(too_wide.status, 400);
+  EXPECT_EQ(too_wide.Json().at("error").at("field").as_string(), "scopes");
+  std::string sec_id = std::to_string(sec.Get("/api/v1/me").Json().at("id").as_int64());
+  auto for_admin = sec.Post("/api/v1/accounts/" + sec_id + "/tokens",
+                            R"({"name":"x","scopes":["grant.read"],"expires_in_days":30})");
+  EXPECT_EQ(for_admin.ErrorCode(), "token.admin_account");
+  auto bad_days = sec.Post("/api/v1/accounts/" + id + "/tokens",
+                           R"({"name":"hr","scopes":["idcard.check"],"expires_in_days":366})");
+  EXPECT_EQ(bad_days.Json().at("error").at("field").as_string(), "expires_in_days");
+
+  auto issued =
+      sec.Post("/api/v1/accounts/" + id + "/tokens",
+               R"({"name":"人事系统对接","scopes":["idcard.check"],"expires_in_days":30})");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  std::string token(issued.Json().at("token").as_string());
+  std::string token_id = std::to_string(issued.Json().at("id").as_int64());
+  std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
+  auto checked = server.Get("/api/v1/idcard/check?number=11010519491231002X", bearer);
+  EXPECT_EQ(checked.status, 200) << checked.body;
+  EXPECT_TRUE(checked.Json().at("valid").as_bool());
+  EXPECT_EQ(server.Get("/api/v1/accounts", bearer).status, 403);
+  auto listed = sec.Get("/api/v1/accounts/" + id + "/tokens").Json();
+  EXPECT_EQ(listed.at("items").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("items").at(0).as_object().count("token"), 0u) << "never shown again";
+  ASSERT_EQ(sec.Post("/api/v1/tokens/" + token_id + "/revoke").status, 200);
+  EXPECT_EQ(server.Get("/api/v1/idcard/check?number=11010519491231002X", bearer).status, 401);
+  EXPECT_EQ(server.Get("/api/v1/me", {{"Authorization", "Bearer zbt_forged"}}).status, 401);
+  EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.Log();
+}
+
 TEST_F(AuthApiTest, SecondServerSeesTheSameSessions) {
   std::string initial = CreateAdmin("sysadmin", "system_admin");
   ServerProcess one(db_);

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <memory>
 
+#include "platform/auth/auth_routes.h"
 #include "platform/auth/identity.h"
+#include "platform/auth/roles.h"
 #include "platform/identity/id_number.h"
 #include "platform/json/json.h"
 #include "platform/module/manifest.h"
@@ -37,7 +39,7 @@ void RegisterRoutes(ModuleContext& context) {
   context.router.Add(
       http::Method::kGet, "/api/v1/idcard/check",
       [&identity](http::Request& request) {
-        auto caller = identity.Authenticate(request);
+        auto caller = auth::RequireSignedIn(identity, request, auth::permission::kIdNumberCheck);
         if (!caller) return http::Response::FromError(caller.error(), request.request_id);
         auto number = request.QueryParam("number");
         if (!number || number->empty()) {

@@ -87,6 +87,35 @@ Result<Principal> Require(IdentityService& identity, db::Database& db, const Req
   return principal;
 }
 
+Result<Principal> RequireSignedIn(IdentityService& identity, const Request& request,
+                                  std::string_view token_scope) {
+  auto principal = identity.Authenticate(request);
+  if (!principal) return Fail(principal.error());
+  if (principal->token_id != 0 && !principal->Can(token_scope)) {
+    return Fail(zhibu::Error{ErrorKind::kPermissionDenied, "auth.forbidden",
+                             "API 令牌的权限范围不含 " + std::string(token_scope), "", ""});
+  }
+  return principal;
+}
+
+//! The `scopes` array of a token request: strings, at most 50.
+Result<std::vector<std::string>> ScopesField(const boost::json::value& body) {
+  const auto* object = body.if_object();
+  const auto* value = object != nullptr ? object->if_contains("scopes") : nullptr;
+  if (value == nullptr || !value->is_array() || value->get_array().size() > 50) {
+    return Fail(zhibu::Error::Invalid("request.field_type", "scopes 应为权限名称的数组", "scopes"));
+  }
+  std::vector<std::string> out;
+  for (const auto& item : value->get_array()) {
+    if (!item.is_string() || item.get_string().size() > 64) {
+      return Fail(
+          zhibu::Error::Invalid("request.field_type", "scopes 应为权限名称的数组", "scopes"));
+    }
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
 void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Database& db) {
   router.Add(
       Method::kPost, "/api/v1/auth/login",
@@ -280,6 +309,64 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
         return Response::Json(200, boost::json::object{{"revoked", true}});
       },
       "撤销角色（安全管理员）");
+
+  router.Add(
+      Method::kPost, "/api/v1/accounts/{id}/tokens",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kGrantChange);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return Error(body.error(), r);
+        auto name = StringField(*body, "name", true, 100);
+        if (!name) return Error(name.error(), r);
+        auto scopes = ScopesField(*body);
+        if (!scopes) return Error(scopes.error(), r);
+        auto days = IntField(*body, "expires_in_days", true);
+        if (!days) return Error(days.error(), r);
+        if (**days < 1 || **days > 365) {
+          return Error(
+              zhibu::Error::Invalid("token.days_invalid", "有效期应为 1–365 天", "expires_in_days"),
+              r);
+        }
+        auto issued = identity.IssueToken(p->AsActor(r.client_address), *id, **name, *scopes,
+                                          static_cast<int>(**days));
+        if (!issued) return Error(issued.error(), r);
+        boost::json::object out = issued->second.ToJson();
+        out["token"] = issued->first;
+        return Response::Json(201, out);
+      },
+      "签发 API 令牌（安全管理员；令牌只显示一次）");
+
+  router.Add(
+      Method::kGet, "/api/v1/accounts/{id}/tokens",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kGrantRead);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        auto tokens = identity.ListTokens(*id);
+        if (!tokens) return Error(tokens.error(), r);
+        boost::json::array items;
+        for (const auto& t : *tokens) items.push_back(t.ToJson());
+        return Response::Json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      "账号的 API 令牌（不含令牌本身）");
+
+  router.Add(
+      Method::kPost, "/api/v1/tokens/{id}/revoke",
+      [&identity, &db](Request& r) {
+        auto p = Require(identity, db, r, permission::kGrantChange);
+        if (!p) return Error(p.error(), r);
+        auto id = IdParam(r, "id");
+        if (!id) return Error(id.error(), r);
+        if (auto ok = identity.RevokeToken(p->AsActor(r.client_address), *id); !ok) {
+          return Error(ok.error(), r);
+        }
+        return Response::Json(200, boost::json::object{{"revoked", true}});
+      },
+      "撤销 API 令牌");
 
   router.Add(
       Method::kGet, "/api/v1/audit",

@@ -13,6 +13,11 @@ namespace zhibu::auth {
 Result<Principal> Require(IdentityService& identity, db::Database& db, const http::Request& request,
                           std::string_view permission);
 
+//! The caller of `request`, signed in by any means. A browser session may call; an API token only
+//! when its scope includes `token_scope` (else 403 `auth.forbidden`).
+Result<Principal> RequireSignedIn(IdentityService& identity, const http::Request& request,
+                                  std::string_view token_scope);
+
 //! Registers /api/v1/auth/*, /api/v1/me*, /api/v1/accounts*, /api/v1/grants/*, /api/v1/roles and
 //! /api/v1/audit*.
 void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Database& db);

@@ -80,6 +80,23 @@ constexpr std::string_view kSelectGrant =
     "SELECT account_id, role, organisation_id, revoked_at FROM role_grant WHERE id = $1";
 constexpr std::string_view kRevokeGrant = "UPDATE role_grant SET revoked_at = $2 WHERE id = $1";
 
+constexpr std::string_view kInsertToken =
+    "INSERT INTO api_token (account_id, name, token_hash, scopes, created_at, created_by,"
+    " expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+constexpr std::string_view kSelectTokenByHash =
+    "SELECT t.id, t.account_id, t.scopes, t.expires_at_ms, t.revoked_at, a.status,"
+    " a.password_changed_at_ms FROM api_token t JOIN account a ON a.id = t.account_id"
+    " WHERE t.token_hash = $1";
+constexpr std::string_view kSelectTokens =
+    "SELECT id, name, scopes, created_at, expires_at_ms, revoked_at FROM api_token"
+    " WHERE account_id = $1 ORDER BY id";
+constexpr std::string_view kSelectTokenId = "SELECT id FROM api_token WHERE token_hash = $1";
+constexpr std::string_view kSelectTokenOwner =
+    "SELECT account_id, revoked_at FROM api_token WHERE id = $1";
+constexpr std::string_view kRevokeToken = "UPDATE api_token SET revoked_at = $2 WHERE id = $1";
+constexpr std::string_view kBearerPrefix = "Bearer ";
+constexpr int kMaxTokenDays = 365;
+
 constexpr std::int64_t kMsPerDay = 24LL * 3600 * 1000;
 //! Sessions are touched at most this often, so a busy user costs one write a minute, not one a
 //! request; the idle timeout is therefore exact to within this.
@@ -122,6 +139,18 @@ boost::json::array GrantsJson(const std::vector<Grant>& grants) {
         {"title", spec != nullptr ? spec->title : std::string_view(g.role)},
         {"organisation_id", g.organisation_id ? boost::json::value(*g.organisation_id)
                                               : boost::json::value(nullptr)}});
+  }
+  return out;
+}
+
+std::vector<std::string> SplitScopes(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    out.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
   }
   return out;
 }
@@ -380,6 +409,10 @@ Result<Principal> IdentityService::LoadPrincipal(db::Connection& c, std::int64_t
 
 Result<Principal> IdentityService::Authenticate(const http::Request& request,
                                                 bool allow_pending_setup) {
+  std::string_view authorization = request.HeaderValue("authorization");
+  if (authorization.rfind(kBearerPrefix, 0) == 0) {
+    return AuthenticateToken(authorization.substr(kBearerPrefix.size()));
+  }
   std::string token = CookieValue(request.HeaderValue("cookie"), kSessionCookie);
   if (token.empty() || token.size() > 128) return Fail(Unauthenticated());
   std::string token_hash = crypto::Sm3Hex(token);
@@ -480,6 +513,126 @@ Result<void> IdentityService::ConfirmTotpEnrolment(const Principal& principal,
                                     "account:" + std::to_string(principal.account_id),
                                     "success",
                                     {}});
+    if (!logged) return Fail(logged.error());
+    return {};
+  });
+}
+
+Result<Principal> IdentityService::AuthenticateToken(std::string_view token) {
+  if (token.empty() || token.size() > 128) return Fail(Unauthenticated());
+  std::string token_hash = crypto::Sm3Hex(token);
+  return db_.Read([&](db::Connection& c) -> Result<Principal> {
+    auto t = c.Query(kSelectTokenByHash, {token_hash});
+    if (!t) return Fail(t.error());
+    if (t->empty() || !t->IsNull(0, 4) || t->Text(0, 5) != "active" || NowMs() > t->Int(0, 3)) {
+      return Fail(Unauthenticated());
+    }
+    auto p = LoadPrincipal(c, t->Int(0, 1), 0, "", t->Int(0, 6));
+    if (!p) return Fail(p.error());
+    // A token carries only its scope, and only what the owner still holds.
+    std::set<std::string, std::less<>> allowed;
+    for (const auto& scope : SplitScopes(t->Text(0, 2))) {
+      if (p->permissions.contains(scope)) allowed.insert(scope);
+    }
+    p->permissions = std::move(allowed);
+    p->token_id = t->Int(0, 0);
+    p->password_expired = false;  // machine clients have no password to change
+    return p;
+  });
+}
+
+boost::json::object IdentityService::TokenView::ToJson() const {
+  boost::json::array s;
+  for (const auto& scope : scopes) s.push_back(boost::json::value(scope));
+  return {{"id", id},
+          {"name", name},
+          {"scopes", std::move(s)},
+          {"created_at", created_at},
+          {"expires_at", ShanghaiIso(std::chrono::system_clock::time_point(
+                             std::chrono::milliseconds(expires_at_ms)))},
+          {"revoked", revoked}};
+}
+
+Result<std::pair<std::string, IdentityService::TokenView>> IdentityService::IssueToken(
+    const audit::Actor& actor, std::int64_t account_id, std::string_view name,
+    const std::vector<std::string>& scopes, int days) {
+  if (name.empty() || name.size() > 100) {
+    return Fail(Error::Invalid("token.name_invalid", "令牌名称不能为空且不超过 100 字节", "name"));
+  }
+  if (days < 1 || days > kMaxTokenDays) {
+    return Fail(Error::Invalid("token.days_invalid", "有效期应为 1–365 天", "expires_in_days"));
+  }
+  if (scopes.empty()) {
+    return Fail(Error::Invalid("token.scopes_empty", "至少指定一项权限范围", "scopes"));
+  }
+  std::string token = "zbt_" + RandomToken();
+  return db_.Write([&](db::Connection& c) -> Result<std::pair<std::string, TokenView>> {
+    auto owner = LoadAccount(c, account_id);
+    if (!owner) return Fail(owner.error());
+    if (HoldsSeparatedAdminRole(owner->grants)) {
+      return Fail(Error{ErrorKind::kUnprocessable, "token.admin_account",
+                        "三员账号须以双因素方式登录，不能签发 API 令牌", "account",
+                        "GB/T 22239-2019 8.1.4.1 d"});
+    }
+    auto holder = LoadPrincipal(c, account_id, 0, "", 1);
+    if (!holder) return Fail(holder.error());
+    std::string joined;
+    for (const auto& scope : scopes) {
+      if (!holder->permissions.contains(scope)) {
+        return Fail(Error::Invalid("token.scope_not_held",
+                                   "账号不具有权限 " + scope + "，令牌不能超出账号的权限",
+                                   "scopes"));
+      }
+      joined += (joined.empty() ? "" : ",") + scope;
+    }
+    std::int64_t expires = NowMs() + days * kMsPerDay;
+    auto inserted =
+        c.Execute(kInsertToken, {account_id, std::string(name), crypto::Sm3Hex(token), joined,
+                                 NowShanghaiIso(), OptionalInt(actor.account_id), expires});
+    if (!inserted) return Fail(inserted.error());
+    auto id = c.Query(kSelectTokenId, {crypto::Sm3Hex(token)});
+    if (!id) return Fail(id.error());
+    TokenView view{id->Int(0, 0), std::string(name), scopes, NowShanghaiIso(), expires, false};
+    auto logged = audit::Append(c, {actor,
+                                    "token.issue",
+                                    "account:" + std::to_string(account_id),
+                                    "success",
+                                    {{"after", view.ToJson()}}});
+    if (!logged) return Fail(logged.error());
+    return std::pair{token, view};
+  });
+}
+
+Result<std::vector<IdentityService::TokenView>> IdentityService::ListTokens(
+    std::int64_t account_id) {
+  return db_.Read([&](db::Connection& c) -> Result<std::vector<TokenView>> {
+    auto owner = LoadAccount(c, account_id);
+    if (!owner) return Fail(owner.error());
+    auto rows = c.Query(kSelectTokens, {account_id});
+    if (!rows) return Fail(rows.error());
+    std::vector<TokenView> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      out.push_back({rows->Int(i, 0), rows->Text(i, 1), SplitScopes(rows->Text(i, 2)),
+                     rows->Text(i, 3), rows->Int(i, 4), !rows->IsNull(i, 5)});
+    }
+    return out;
+  });
+}
+
+Result<void> IdentityService::RevokeToken(const audit::Actor& actor, std::int64_t token_id) {
+  return db_.Write([&](db::Connection& c) -> Result<void> {
+    auto row = c.Query(kSelectTokenOwner, {token_id});
+    if (!row) return Fail(row.error());
+    if (row->empty() || !row->IsNull(0, 1)) {
+      return Fail(Error::NotFound("token.not_found", "令牌不存在或已撤销"));
+    }
+    if (auto ok = c.Execute(kRevokeToken, {token_id, NowShanghaiIso()}); !ok)
+      return Fail(ok.error());
+    auto logged = audit::Append(c, {actor,
+                                    "token.revoke",
+                                    "account:" + std::to_string(row->Int(0, 0)),
+                                    "success",
+                                    {{"token", token_id}}});
     if (!logged) return Fail(logged.error());
     return {};
   });

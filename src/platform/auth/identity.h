@@ -50,7 +50,8 @@ struct Principal {
   std::string display_name;
   std::vector<Grant> grants;
   std::set<std::string, std::less<>> permissions;
-  std::int64_t session_id = 0;
+  std::int64_t session_id = 0;  //!< 0 for an API token
+  std::int64_t token_id = 0;    //!< the API token used, or 0 for a browser session
   std::string csrf_token;
   bool password_expired = false;
   //! An administrator who has not yet set up the second factor.
@@ -149,6 +150,27 @@ class IdentityService {
   Result<Grant> GrantRole(const audit::Actor& actor, std::int64_t account_id, std::string_view role,
                           std::optional<std::int64_t> organisation_id);
 
+  //! An API token as listed (never the token itself).
+  struct TokenView {
+    std::int64_t id = 0;
+    std::string name;
+    std::vector<std::string> scopes;
+    std::string created_at;
+    std::int64_t expires_at_ms = 0;
+    bool revoked = false;
+    boost::json::object ToJson() const;
+  };
+  //! Issues a token for `account_id` limited to `scopes` (each a permission the account holds) for
+  //! `days` (1–365). Refused for 三员 accounts, which must sign in with two factors. Answers the
+  //! token (shown once) and its view.
+  Result<std::pair<std::string, TokenView>> IssueToken(const audit::Actor& actor,
+                                                       std::int64_t account_id,
+                                                       std::string_view name,
+                                                       const std::vector<std::string>& scopes,
+                                                       int days);
+  Result<std::vector<TokenView>> ListTokens(std::int64_t account_id);
+  Result<void> RevokeToken(const audit::Actor& actor, std::int64_t token_id);
+
   //! Revokes a grant (kept, marked revoked).
   Result<void> RevokeGrant(const audit::Actor& actor, std::int64_t grant_id);
 
@@ -166,6 +188,8 @@ class IdentityService {
                                   std::int64_t session_id, std::string csrf_token,
                                   std::int64_t password_changed_at_ms);
   Result<AccountView> LoadAccount(db::Connection& c, std::int64_t account_id);
+  //! The caller for an `Authorization: Bearer` API token (no CSRF: not a browser cookie).
+  Result<Principal> AuthenticateToken(std::string_view token);
   Result<void> NoteAddressFailure(db::Connection& c, const std::string& address);
 
   db::Database& db_;

@@ -13,11 +13,13 @@ const std::vector<RoleSpec>& AllRoles() {
        {kAccountRead, kAccountCreate, kAccountDisable, kAccountResetPassword}},
       {"security_admin", "安全管理员", true, false, {kAccountRead, kGrantRead, kGrantChange}},
       {"audit_admin", "审计管理员", true, false, {kAuditRead}},
+      // Machine clients (other systems): system-wide, used through API tokens.
+      {"integration", "系统对接账号", false, false, {kIdNumberCheck}},
       // Business roles (spec 02): granted on an organisation, covering its subtree.
-      {"org_department_admin", "组织部管理员", false, true, {}},
-      {"party_committee_secretary", "党委/党工委书记", false, true, {}},
-      {"branch_secretary", "支部书记", false, true, {}},
-      {"organising_member", "组织委员", false, true, {}},
+      {"org_department_admin", "组织部管理员", false, true, {kIdNumberCheck}},
+      {"party_committee_secretary", "党委/党工委书记", false, true, {kIdNumberCheck}},
+      {"branch_secretary", "支部书记", false, true, {kIdNumberCheck}},
+      {"organising_member", "组织委员", false, true, {kIdNumberCheck}},
       {"publicity_member", "宣传委员", false, true, {}},
       {"discipline_member", "纪检委员", false, true, {}},
       {"party_member", "党员", false, true, {}},

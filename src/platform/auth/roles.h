@@ -21,6 +21,7 @@ inline constexpr std::string_view kAccountResetPassword = "account.reset_passwor
 inline constexpr std::string_view kGrantRead = "grant.read";
 inline constexpr std::string_view kGrantChange = "grant.change";
 inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kIdNumberCheck = "idcard.check";
 }  // namespace permission
 
 //! One role.
