@@ -116,6 +116,28 @@ Result<std::vector<std::string>> ScopesField(const boost::json::value& body) {
   return out;
 }
 
+//! A route for holders of `permission`: checks it (audited when refused), then runs `body`.
+template <class Body>
+http::Handler Guarded(IdentityService& identity, db::Database& db, std::string_view permission,
+                      Body body) {
+  return [&identity, &db, permission, body](Request& r) -> Response {
+    auto caller = Require(identity, db, r, permission);
+    if (!caller) return Error(caller.error(), r);
+    return body(*caller, r);
+  };
+}
+
+//! As `Guarded`, for a route with an `{id}` capture (a malformed id is a 404).
+template <class Body>
+http::Handler GuardedById(IdentityService& identity, db::Database& db, std::string_view permission,
+                          Body body) {
+  return Guarded(identity, db, permission, [body](const Principal& caller, Request& r) {
+    auto id = IdParam(r, "id");
+    if (!id) return Error(id.error(), r);
+    return body(caller, *id, r);
+  });
+}
+
 void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Database& db) {
   router.Add(
       Method::kPost, "/api/v1/auth/login",
@@ -205,208 +227,178 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
       },
       "角色列表");
 
-  router.Add(
-      Method::kGet, "/api/v1/accounts",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAccountRead);
-        if (!p) return Error(p.error(), r);
-        auto accounts = identity.ListAccounts();
-        if (!accounts) return Error(accounts.error(), r);
-        boost::json::array items;
-        for (const auto& a : *accounts) items.push_back(a.ToJson());
-        return Response::Json(
-            200, boost::json::object{{"items", std::move(items)}, {"total", accounts->size()}});
-      },
-      "账号列表（系统管理员、安全管理员）");
+  router.Add(Method::kGet, "/api/v1/accounts",
+             Guarded(identity, db, permission::kAccountRead,
+                     [&identity](const Principal&, Request& r) {
+                       auto accounts = identity.ListAccounts();
+                       if (!accounts) return Error(accounts.error(), r);
+                       boost::json::array items;
+                       for (const auto& a : *accounts) items.push_back(a.ToJson());
+                       return Response::Json(200, boost::json::object{{"items", std::move(items)},
+                                                                      {"total", accounts->size()}});
+                     }),
+             "账号列表（系统管理员、安全管理员）");
 
-  router.Add(
-      Method::kPost, "/api/v1/accounts",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAccountCreate);
-        if (!p) return Error(p.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return Error(body.error(), r);
-        auto username = StringField(*body, "username", true, 64);
-        if (!username) return Error(username.error(), r);
-        auto display = StringField(*body, "display_name", true, 200);
-        if (!display) return Error(display.error(), r);
-        auto created = identity.CreateAccount(p->AsActor(r.client_address), **username, **display,
-                                              "", /*must_change=*/true);
-        if (!created) return Error(created.error(), r);
-        return Response::Json(201, boost::json::object{{"account", created->account.ToJson()},
-                                                       {"initial_password", created->password}});
-      },
-      "新建账号（系统管理员；初始密码只显示一次）");
+  router.Add(Method::kPost, "/api/v1/accounts",
+             Guarded(identity, db, permission::kAccountCreate,
+                     [&identity](const Principal& caller, Request& r) {
+                       auto body = r.JsonBody();
+                       if (!body) return Error(body.error(), r);
+                       auto username = StringField(*body, "username", true, 64);
+                       if (!username) return Error(username.error(), r);
+                       auto display = StringField(*body, "display_name", true, 200);
+                       if (!display) return Error(display.error(), r);
+                       auto created =
+                           identity.CreateAccount(caller.AsActor(r.client_address), **username,
+                                                  **display, "", /*must_change=*/true);
+                       if (!created) return Error(created.error(), r);
+                       return Response::Json(
+                           201, boost::json::object{{"account", created->account.ToJson()},
+                                                    {"initial_password", created->password}});
+                     }),
+             "新建账号（系统管理员；初始密码只显示一次）");
 
-  router.Add(
-      Method::kGet, "/api/v1/accounts/{id}",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAccountRead);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto account = identity.GetAccount(*id);
-        if (!account) return Error(account.error(), r);
-        return Response::Json(200, account->ToJson());
-      },
-      "账号详情");
+  router.Add(Method::kGet, "/api/v1/accounts/{id}",
+             GuardedById(identity, db, permission::kAccountRead,
+                         [&identity](const Principal&, std::int64_t id, Request& r) {
+                           auto account = identity.GetAccount(id);
+                           if (!account) return Error(account.error(), r);
+                           return Response::Json(200, account->ToJson());
+                         }),
+             "账号详情");
 
-  router.Add(
-      Method::kPost, "/api/v1/accounts/{id}/disable",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAccountDisable);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto account = identity.DisableAccount(p->AsActor(r.client_address), *id);
-        if (!account) return Error(account.error(), r);
-        return Response::Json(200, account->ToJson());
-      },
-      "停用账号（不删除）");
+  router.Add(Method::kPost, "/api/v1/accounts/{id}/disable",
+             GuardedById(identity, db, permission::kAccountDisable,
+                         [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                           auto account =
+                               identity.DisableAccount(caller.AsActor(r.client_address), id);
+                           if (!account) return Error(account.error(), r);
+                           return Response::Json(200, account->ToJson());
+                         }),
+             "停用账号（不删除）");
 
-  router.Add(
-      Method::kPost, "/api/v1/accounts/{id}/reset-password",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAccountResetPassword);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto password = identity.ResetPassword(p->AsActor(r.client_address), *id);
-        if (!password) return Error(password.error(), r);
-        return Response::Json(200, boost::json::object{{"initial_password", *password}});
-      },
-      "重置密码（须在下次登录时修改）");
+  router.Add(Method::kPost, "/api/v1/accounts/{id}/reset-password",
+             GuardedById(
+                 identity, db, permission::kAccountResetPassword,
+                 [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                   auto password = identity.ResetPassword(caller.AsActor(r.client_address), id);
+                   if (!password) return Error(password.error(), r);
+                   return Response::Json(200, boost::json::object{{"initial_password", *password}});
+                 }),
+             "重置密码（须在下次登录时修改）");
 
-  router.Add(
-      Method::kPost, "/api/v1/accounts/{id}/grants",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kGrantChange);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return Error(body.error(), r);
-        auto role = StringField(*body, "role", true, 64);
-        if (!role) return Error(role.error(), r);
-        auto organisation = IntField(*body, "organisation_id", false);
-        if (!organisation) return Error(organisation.error(), r);
-        auto grant = identity.GrantRole(p->AsActor(r.client_address), *id, **role, *organisation);
-        if (!grant) return Error(grant.error(), r);
-        return Response::Json(201, boost::json::object{{"id", grant->id}, {"role", grant->role}});
-      },
-      "授予角色（安全管理员）");
+  router.Add(Method::kPost, "/api/v1/accounts/{id}/grants",
+             GuardedById(identity, db, permission::kGrantChange,
+                         [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                           auto body = r.JsonBody();
+                           if (!body) return Error(body.error(), r);
+                           auto role = StringField(*body, "role", true, 64);
+                           if (!role) return Error(role.error(), r);
+                           auto organisation = IntField(*body, "organisation_id", false);
+                           if (!organisation) return Error(organisation.error(), r);
+                           auto grant = identity.GrantRole(caller.AsActor(r.client_address), id,
+                                                           **role, *organisation);
+                           if (!grant) return Error(grant.error(), r);
+                           return Response::Json(
+                               201, boost::json::object{{"id", grant->id}, {"role", grant->role}});
+                         }),
+             "授予角色（安全管理员）");
 
-  router.Add(
-      Method::kPost, "/api/v1/grants/{id}/revoke",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kGrantChange);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        if (auto ok = identity.RevokeGrant(p->AsActor(r.client_address), *id); !ok) {
-          return Error(ok.error(), r);
-        }
-        return Response::Json(200, boost::json::object{{"revoked", true}});
-      },
-      "撤销角色（安全管理员）");
+  router.Add(Method::kPost, "/api/v1/grants/{id}/revoke",
+             GuardedById(identity, db, permission::kGrantChange,
+                         [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                           if (auto ok = identity.RevokeGrant(caller.AsActor(r.client_address), id);
+                               !ok) {
+                             return Error(ok.error(), r);
+                           }
+                           return Response::Json(200, boost::json::object{{"revoked", true}});
+                         }),
+             "撤销角色（安全管理员）");
 
   router.Add(
       Method::kPost, "/api/v1/accounts/{id}/tokens",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kGrantChange);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return Error(body.error(), r);
-        auto name = StringField(*body, "name", true, 100);
-        if (!name) return Error(name.error(), r);
-        auto scopes = ScopesField(*body);
-        if (!scopes) return Error(scopes.error(), r);
-        auto days = IntField(*body, "expires_in_days", true);
-        if (!days) return Error(days.error(), r);
-        if (**days < 1 || **days > 365) {
-          return Error(
-              zhibu::Error::Invalid("token.days_invalid", "有效期应为 1–365 天", "expires_in_days"),
-              r);
-        }
-        auto issued = identity.IssueToken(p->AsActor(r.client_address), *id, **name, *scopes,
-                                          static_cast<int>(**days));
-        if (!issued) return Error(issued.error(), r);
-        boost::json::object out = issued->second.ToJson();
-        out["token"] = issued->first;
-        return Response::Json(201, out);
-      },
+      GuardedById(identity, db, permission::kGrantChange,
+                  [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                    auto body = r.JsonBody();
+                    if (!body) return Error(body.error(), r);
+                    auto name = StringField(*body, "name", true, 100);
+                    if (!name) return Error(name.error(), r);
+                    auto scopes = ScopesField(*body);
+                    if (!scopes) return Error(scopes.error(), r);
+                    auto days = IntField(*body, "expires_in_days", true);
+                    if (!days) return Error(days.error(), r);
+                    if (**days < 1 || **days > 365) {
+                      return Error(zhibu::Error::Invalid("token.days_invalid",
+                                                         "有效期应为 1–365 天", "expires_in_days"),
+                                   r);
+                    }
+                    auto issued = identity.IssueToken(caller.AsActor(r.client_address), id, **name,
+                                                      *scopes, static_cast<int>(**days));
+                    if (!issued) return Error(issued.error(), r);
+                    boost::json::object out = issued->second.ToJson();
+                    out["token"] = issued->first;
+                    return Response::Json(201, out);
+                  }),
       "签发 API 令牌（安全管理员；令牌只显示一次）");
 
   router.Add(
       Method::kGet, "/api/v1/accounts/{id}/tokens",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kGrantRead);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        auto tokens = identity.ListTokens(*id);
-        if (!tokens) return Error(tokens.error(), r);
-        boost::json::array items;
-        for (const auto& t : *tokens) items.push_back(t.ToJson());
-        return Response::Json(200, boost::json::object{{"items", std::move(items)}});
-      },
+      GuardedById(identity, db, permission::kGrantRead,
+                  [&identity](const Principal&, std::int64_t id, Request& r) {
+                    auto tokens = identity.ListTokens(id);
+                    if (!tokens) return Error(tokens.error(), r);
+                    boost::json::array items;
+                    for (const auto& t : *tokens) items.push_back(t.ToJson());
+                    return Response::Json(200, boost::json::object{{"items", std::move(items)}});
+                  }),
       "账号的 API 令牌（不含令牌本身）");
 
-  router.Add(
-      Method::kPost, "/api/v1/tokens/{id}/revoke",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kGrantChange);
-        if (!p) return Error(p.error(), r);
-        auto id = IdParam(r, "id");
-        if (!id) return Error(id.error(), r);
-        if (auto ok = identity.RevokeToken(p->AsActor(r.client_address), *id); !ok) {
-          return Error(ok.error(), r);
-        }
-        return Response::Json(200, boost::json::object{{"revoked", true}});
-      },
-      "撤销 API 令牌");
+  router.Add(Method::kPost, "/api/v1/tokens/{id}/revoke",
+             GuardedById(identity, db, permission::kGrantChange,
+                         [&identity](const Principal& caller, std::int64_t id, Request& r) {
+                           if (auto ok = identity.RevokeToken(caller.AsActor(r.client_address), id);
+                               !ok) {
+                             return Error(ok.error(), r);
+                           }
+                           return Response::Json(200, boost::json::object{{"revoked", true}});
+                         }),
+             "撤销 API 令牌");
 
-  router.Add(
-      Method::kGet, "/api/v1/audit",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAuditRead);
-        if (!p) return Error(p.error(), r);
-        auto paging = Paging(r, 50);
-        if (!paging) return Error(paging.error(), r);
-        audit::Query query;
-        query.page = paging->first;
-        query.size = paging->second;
-        query.action_prefix = r.QueryParam("action").value_or("");
-        query.actor = r.QueryParam("actor").value_or("");
-        auto page = audit::List(db, query);
-        if (!page) return Error(page.error(), r);
-        boost::json::array items;
-        for (const auto& e : page->events) items.push_back(audit::ToJson(e));
-        return Response::Json(200, boost::json::object{{"items", std::move(items)},
-                                                       {"total", page->total},
-                                                       {"page", query.page},
-                                                       {"size", query.size}});
-      },
-      "审计记录（审计管理员）");
+  router.Add(Method::kGet, "/api/v1/audit",
+             Guarded(identity, db, permission::kAuditRead,
+                     [&db](const Principal&, Request& r) {
+                       auto paging = Paging(r, 50);
+                       if (!paging) return Error(paging.error(), r);
+                       audit::Query query;
+                       query.page = paging->first;
+                       query.size = paging->second;
+                       query.action_prefix = r.QueryParam("action").value_or("");
+                       query.actor = r.QueryParam("actor").value_or("");
+                       auto page = audit::List(db, query);
+                       if (!page) return Error(page.error(), r);
+                       boost::json::array items;
+                       for (const auto& e : page->events) items.push_back(audit::ToJson(e));
+                       return Response::Json(200, boost::json::object{{"items", std::move(items)},
+                                                                      {"total", page->total},
+                                                                      {"page", query.page},
+                                                                      {"size", query.size}});
+                     }),
+             "审计记录（审计管理员）");
 
-  router.Add(
-      Method::kGet, "/api/v1/audit/verify",
-      [&identity, &db](Request& r) {
-        auto p = Require(identity, db, r, permission::kAuditRead);
-        if (!p) return Error(p.error(), r);
-        auto report = audit::Verify(db);
-        if (!report) return Error(report.error(), r);
-        boost::json::object body{{"events", report->events},
-                                 {"intact", !report->first_broken_seq.has_value()}};
-        if (report->first_broken_seq) {
-          body["first_broken_seq"] = *report->first_broken_seq;
-          body["problem"] = report->problem;
-        }
-        return Response::Json(200, body);
-      },
-      "校验审计哈希链（审计管理员）");
+  router.Add(Method::kGet, "/api/v1/audit/verify",
+             Guarded(identity, db, permission::kAuditRead,
+                     [&db](const Principal&, Request& r) {
+                       auto report = audit::Verify(db);
+                       if (!report) return Error(report.error(), r);
+                       boost::json::object body{{"events", report->events},
+                                                {"intact", !report->first_broken_seq.has_value()}};
+                       if (report->first_broken_seq) {
+                         body["first_broken_seq"] = *report->first_broken_seq;
+                         body["problem"] = report->problem;
+                       }
+                       return Response::Json(200, body);
+                     }),
+             "校验审计哈希链（审计管理员）");
 }
 
 }  // namespace zhibu::auth

@@ -67,6 +67,28 @@ bool VectorRowSource::Next(std::vector<Value>& row) {
   return true;
 }
 
+Result<void> RunTransaction(Connection& connection,
+                            const std::function<Result<void>(Connection&)>& work,
+                            std::string_view begin) {
+  if (auto ok = connection.Control(begin); !ok) return Fail(ok.error());
+  Result<void> result;
+  try {
+    result = work(connection);
+  } catch (...) {
+    (void)connection.Control("ROLLBACK");
+    throw;
+  }
+  if (!result) {
+    (void)connection.Control("ROLLBACK");
+    return result;
+  }
+  if (auto ok = connection.Control("COMMIT"); !ok) {
+    (void)connection.Control("ROLLBACK");
+    return Fail(ok.error());
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& url,
                                                  const DatabaseOptions& options) {
   constexpr std::string_view kSqlite = "sqlite:";

@@ -113,6 +113,10 @@ class Connection {
   //! Runs several `;`-separated statements without parameters (migrations).
   virtual Result<void> ExecuteScript(std::string_view sql) = 0;
 
+  //! Runs a transaction-control statement (`BEGIN …`, `COMMIT`, `ROLLBACK`) the way this backend
+  //! runs them fastest.
+  virtual Result<void> Control(std::string_view sql) = 0;
+
   //! Loads many rows into `table` fast: one prepared statement on SQLite, COPY on PostgreSQL.
   //! Runs inside the caller's transaction, so a failure rolls back every row. Answers the count.
   virtual Result<std::int64_t> BulkInsert(std::string_view table,
@@ -189,6 +193,12 @@ class Database {
   virtual Result<void> RunRead(const Work& work) = 0;
   virtual Result<void> RunWrite(const Work& work) = 0;
 };
+
+//! Runs `work` between `begin` and COMMIT on `connection`; rolls back when `work` answers an
+//! error or throws (and rethrows). The one transaction wrapper both backends use.
+Result<void> RunTransaction(Connection& connection,
+                            const std::function<Result<void>(Connection&)>& work,
+                            std::string_view begin);
 
 //! Opens a SQLite database (`path` or ":memory:").
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,

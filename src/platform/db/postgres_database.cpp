@@ -36,8 +36,6 @@ constexpr Oid kFloat8Oid = 701;
 
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr std::string_view kBeginWrite = "BEGIN";
-constexpr std::string_view kCommit = "COMMIT";
-constexpr std::string_view kRollback = "ROLLBACK";
 constexpr std::size_t kCopyChunkBytes = 64 * 1024;
 
 //! The URI without its password, for logs and messages.
@@ -189,6 +187,8 @@ class PostgresConnection final : public Connection {
     }
     return count;
   }
+
+  Result<void> Control(std::string_view sql) override { return ExecuteScript(sql); }
 
   Result<void> ExecuteScript(std::string_view sql) override {
     std::string text(sql);
@@ -464,29 +464,9 @@ class PostgresDatabase final : public Database {
   Result<void> Run(const Work& work, std::string_view begin) {
     auto conn = Acquire();
     if (!conn) return Fail(conn.error());
-    auto result = RunIn(**conn, work, begin);
+    auto result = RunTransaction(**conn, work, begin);
     Release(std::move(*conn));
     return result;
-  }
-
-  static Result<void> RunIn(PostgresConnection& conn, const Work& work, std::string_view begin) {
-    if (auto ok = conn.ExecuteScript(begin); !ok) return Fail(ok.error());
-    Result<void> result;
-    try {
-      result = work(conn);
-    } catch (...) {
-      (void)conn.ExecuteScript(kRollback);
-      throw;
-    }
-    if (!result) {
-      (void)conn.ExecuteScript(kRollback);
-      return result;
-    }
-    if (auto ok = conn.ExecuteScript(kCommit); !ok) {
-      (void)conn.ExecuteScript(kRollback);
-      return Fail(ok.error());
-    }
-    return {};
   }
 
   Result<std::unique_ptr<PostgresConnection>> Acquire() {

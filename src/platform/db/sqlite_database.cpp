@@ -97,6 +97,12 @@ class SqliteConnection final : public Connection {
     return static_cast<std::int64_t>(sqlite3_changes64(handle_));
   }
 
+  Result<void> Control(std::string_view sql) override {
+    auto done = Execute(sql);
+    if (!done) return Fail(done.error());
+    return {};
+  }
+
   Result<void> ExecuteScript(std::string_view sql) override {
     char* message = nullptr;
     std::string text(sql);
@@ -361,7 +367,7 @@ class SqliteDatabase final : public Database {
         idle_.pop_back();
       }
     }
-    auto result = RunUnlocked(*reader, work, "BEGIN");
+    auto result = RunTransaction(*reader, work, "BEGIN");
     {
       std::lock_guard lock(pool_mutex_);
       idle_.push_back(std::move(reader));
@@ -380,28 +386,7 @@ class SqliteDatabase final : public Database {
   static Result<void> RunInTransaction(SqliteConnection& conn, const Work& work,
                                        std::string_view begin, std::mutex& mutex) {
     std::lock_guard lock(mutex);
-    return RunUnlocked(conn, work, begin);
-  }
-
-  static Result<void> RunUnlocked(SqliteConnection& conn, const Work& work,
-                                  std::string_view begin) {
-    if (auto ok = conn.Execute(begin); !ok) return Fail(ok.error());
-    Result<void> result;
-    try {
-      result = work(conn);
-    } catch (...) {
-      (void)conn.Execute("ROLLBACK");
-      throw;
-    }
-    if (!result) {
-      (void)conn.Execute("ROLLBACK");
-      return result;
-    }
-    if (auto ok = conn.Execute("COMMIT"); !ok) {
-      (void)conn.Execute("ROLLBACK");
-      return Fail(ok.error());
-    }
-    return {};
+    return RunTransaction(conn, work, begin);
   }
 
   std::string path_;
