@@ -1,74 +1,76 @@
 //! 身份证号码校验: GB 11643-1999 checks on the API (`GET /api/v1/idcard/check?number=`, for any
-//! signed-in user) and on the command line (`zhibu idcard check NUMBER`). The rules themselves are
-//! in platform/identity/id_number.h, where the member registry and imports use them too.
+//! signed-in user; an API token needs the `idcard.check` scope) and on the command line (`zhibu
+//! idcard check NUMBER`). The rules themselves are in platform/identity/id_number.h, where the
+//! member registry and imports use them too; the JSON both answer with is in check_result.h.
 
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <iostream>
 #include <memory>
+#include <string>
 
+#include "modules/idcard/check_result.h"
 #include "platform/auth/auth_routes.h"
 #include "platform/auth/identity.h"
 #include "platform/auth/roles.h"
-#include "platform/identity/id_number.h"
-#include "platform/json/json.h"
 #include "platform/module/manifest.h"
 
 namespace zhibu::modules {
 namespace {
 
-//! The answer for one number: valid with what it says, or invalid with the reason. A check is not
-//! a failed request, so both are 200 on the API and printed on the CLI.
-boost::json::object CheckResult(std::string_view number) {
-  auto parsed = identity::ParseIdNumber(number);
-  if (!parsed) {
-    boost::json::object out = ErrorEnvelope(parsed.error());
-    out["valid"] = false;
-    return out;
+constexpr std::string_view kPath = "/api/v1/idcard/check";
+constexpr std::string_view kParam = "number";
+//! The longest `number` accepted (docs/openapi.json maxLength): 18 full-width characters are 54
+//! bytes of UTF-8, plus room for the spaces around them. Longer is a malformed request (400), not
+//! a number to check.
+constexpr std::size_t kMaxParamBytes = 64;
+constexpr int kExitValid = 0;
+constexpr int kExitInvalid = 1;
+
+http::Response Check(auth::IdentityService& identity, http::Request& request) {
+  auto caller = auth::RequireSignedIn(identity, request, auth::permission::kIdNumberCheck);
+  if (!caller) return http::Response::FromError(caller.error(), request.request_id);
+  auto number = request.QueryParam(kParam);
+  if (!number || number->empty()) {
+    return http::Response::FromError(
+        Error::Invalid("idcard.number_missing", "缺少查询参数 number（身份证号码）",
+                       std::string(kParam)),
+        request.request_id);
   }
-  return {{"valid", true},
-          {"number", parsed->number},
-          {"masked", identity::MaskIdNumber(parsed->number)},
-          {"birth_date", parsed->birth_date},
-          {"sex", parsed->male ? "male" : "female"},
-          {"area_code", parsed->area_code},
-          {"converted_from_15", parsed->converted_from_15}};
+  if (number->size() > kMaxParamBytes) {
+    return http::Response::FromError(
+        Error::Invalid("idcard.number_too_long",
+                       "查询参数 number 过长：最多 " + std::to_string(kMaxParamBytes) + " 字节",
+                       std::string(kParam)),
+        request.request_id);
+  }
+  return http::Response::Json(200, idcard::CheckResult(*number));
 }
 
 void RegisterRoutes(ModuleContext& context) {
   auth::IdentityService& identity = context.identity;
   context.router.Add(
-      http::Method::kGet, "/api/v1/idcard/check",
-      [&identity](http::Request& request) {
-        auto caller = auth::RequireSignedIn(identity, request, auth::permission::kIdNumberCheck);
-        if (!caller) return http::Response::FromError(caller.error(), request.request_id);
-        auto number = request.QueryParam("number");
-        if (!number || number->empty()) {
-          return http::Response::FromError(
-              Error::Invalid("idcard.number_missing", "缺少参数 number", "number"),
-              request.request_id);
-        }
-        if (number->size() > 64) {
-          return http::Response::FromError(
-              Error::Invalid("idcard.length", "身份证号码过长", "number"), request.request_id);
-        }
-        return http::Response::Json(200, CheckResult(*number));
-      },
+      http::Method::kGet, std::string(kPath),
+      [&identity](http::Request& request) { return Check(identity, request); },
       "身份证号码校验（GB 11643-1999）");
 }
 
+//! `zhibu idcard check NUMBER`: prints the CheckResult JSON on stdout; exit 0 when valid, 1 when
+//! not (usage errors are 2, from the platform's parser).
 void RegisterCommands(CommandRegistry& registry) {
   auto number = std::make_shared<std::string>();
-  // `idcard` requires exactly one subcommand, and `check` is the only one.
   CLI::App* idcard =
       registry.Add("idcard", "身份证号码（GB 11643-1999）", [number](const CommandContext&) {
-        boost::json::object result = CheckResult(*number);
+        boost::json::object result = idcard::CheckResult(*number);
         std::cout << boost::json::serialize(result) << '\n';
-        return result.at("valid").as_bool() ? 0 : 1;
+        return idcard::IsValid(result) ? kExitValid : kExitInvalid;
       });
+  // `check` is the only subcommand, and `zhibu idcard` alone is a usage error.
   idcard->require_subcommand(1);
-  CLI::App* check_cmd = idcard->add_subcommand(
-      "check", "校验号码：校验码、出生日期、性别；输出 JSON，无效时退出码 1");
-  check_cmd->add_option("NUMBER", *number, "18 位或 15 位身份证号码")->required();
+  CLI::App* check = idcard->add_subcommand(
+      "check", "校验号码（校验码、出生日期、地址码），输出 JSON；有效退出码 0，无效 1");
+  check->add_option("NUMBER", *number, "18 位或旧式 15 位身份证号码（可含全角字符、小写 x）")
+      ->required();
 }
 
 }  // namespace

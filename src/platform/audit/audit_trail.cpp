@@ -2,6 +2,10 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
 
 #include "platform/crypto/sm3.h"
 #include "platform/util/clock.h"
@@ -21,6 +25,12 @@ constexpr std::string_view kColumns =
     "seq, at, actor_id, actor, role, organisation_id, action, target, result, client_address,"
     " detail, prev_hash, hash";
 constexpr std::int64_t kVerifyBatch = 5000;
+constexpr std::string_view kLatestAnchor =
+    "SELECT through_seq, hash FROM audit_anchor ORDER BY through_seq DESC LIMIT 1";
+constexpr std::string_view kInsertAnchor =
+    "INSERT INTO audit_anchor (through_seq, hash, events, archived_at, file_name, file_sm3)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr std::string_view kDeleteArchived = "DELETE FROM audit_event WHERE seq <= $1";
 constexpr std::string_view kGenesis =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -116,6 +126,14 @@ Result<VerifyReport> Verify(db::Database& db) {
     if (head->empty()) return Fail(Error::Internal("audit.head_missing", "审计链头记录缺失"));
     std::string expected_prev(kGenesis);
     std::int64_t expected_seq = 1;
+    // Archived events left the table; the chain continues from the newest anchor.
+    auto anchor = c.Query(kLatestAnchor);
+    if (!anchor) return Fail(anchor.error());
+    if (!anchor->empty()) {
+      expected_seq = anchor->Int(0, 0) + 1;
+      expected_prev = anchor->Text(0, 1);
+    }
+    const std::int64_t first_seq = expected_seq;
     std::string sql = "SELECT " + std::string(kColumns) +
                       " FROM audit_event WHERE seq >= $1 ORDER BY seq LIMIT " +
                       std::to_string(kVerifyBatch);
@@ -148,11 +166,94 @@ Result<VerifyReport> Verify(db::Database& db) {
       if (static_cast<std::int64_t>(rows->size()) < kVerifyBatch) break;
     }
     std::int64_t head_seq = head->Int(0, 0);
-    if (head_seq != report.events || head->Text(0, 1) != expected_prev) {
-      report.first_broken_seq = report.events + 1;
-      report.problem = "审计链头指向第 " + std::to_string(head_seq) + " 条，实有 " +
-                       std::to_string(report.events) + " 条（末尾记录被删除或链头被改）";
+    std::int64_t last_seq = first_seq - 1 + report.events;
+    if (head_seq != last_seq || head->Text(0, 1) != expected_prev) {
+      report.first_broken_seq = last_seq + 1;
+      report.problem = "审计链头指向第 " + std::to_string(head_seq) + " 条，实有至第 " +
+                       std::to_string(last_seq) + " 条（末尾记录被删除或链头被改）";
     }
+    return report;
+  });
+}
+
+Result<ArchiveReport> Archive(db::Database& db, const std::string& file,
+                              const std::string& cutoff_date, const std::string& today,
+                              int retention_days) {
+  if (retention_days < kMinRetentionDays) {
+    return Fail(Error{ErrorKind::kInvalidArgument, "audit.retention",
+                      "审计记录至少保留 " + std::to_string(kMinRetentionDays) + " 天",
+                      "retention-days", "《网络安全法》第二十一条 不少于六个月"});
+  }
+  auto parse = [](const std::string& iso) -> std::optional<std::chrono::sys_days> {
+    int y = 0, m = 0, d = 0;
+    if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
+                                    std::chrono::day{unsigned(d)}};
+    if (!ymd.ok()) return {};
+    return std::chrono::sys_days{ymd};
+  };
+  auto cutoff = parse(cutoff_date);
+  auto now = parse(today);
+  if (!cutoff || !now) {
+    return Fail(Error::Invalid("audit.date_invalid", "日期应为 YYYY-MM-DD", "before"));
+  }
+  if ((*now - *cutoff).count() < retention_days) {
+    return Fail(Error{ErrorKind::kInvalidArgument, "audit.retention",
+                      "只能归档 " + std::to_string(retention_days) + " 天以前的审计记录", "before",
+                      "《网络安全法》第二十一条 不少于六个月"});
+  }
+  auto check = Verify(db);
+  if (!check) return Fail(check.error());
+  if (check->first_broken_seq) {
+    return Fail(
+        Error::Conflict("audit.chain_broken", "审计链已断裂，先查明原因再归档：" + check->problem));
+  }
+  return db.Write([&](db::Connection& c) -> Result<ArchiveReport> {
+    // Events are dated by their ISO text; those before the cutoff date, in order.
+    auto rows =
+        c.Query("SELECT " + std::string(kColumns) + " FROM audit_event WHERE at < $1 ORDER BY seq",
+                {cutoff_date});
+    if (!rows) return Fail(rows.error());
+    ArchiveReport report;
+    if (rows->empty()) return report;
+    std::string text;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      StoredEvent e = ReadEvent(*rows, i);
+      if (i > 0 && e.seq != report.through_seq + 1) break;  // dates are monotonic with seq
+      text += boost::json::serialize(ToJson(e));
+      text += '\n';
+      report.through_seq = e.seq;
+      ++report.events;
+    }
+    std::string last_hash = ReadEvent(*rows, static_cast<std::size_t>(report.events - 1)).hash;
+    boost::json::object anchor{{"anchor", boost::json::object{{"through_seq", report.through_seq},
+                                                              {"hash", last_hash},
+                                                              {"events", report.events},
+                                                              {"archived_at", NowShanghaiIso()}}}};
+    text += boost::json::serialize(anchor);
+    text += '\n';
+    report.file_sm3 = crypto::Sm3Hex(text);
+    {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.flush();
+      if (!out)
+        return Fail(Error::Invalid("audit.archive_write", "无法写入归档文件：" + file, "file"));
+    }
+    auto anchored = c.Execute(kInsertAnchor, {report.through_seq, last_hash, report.events,
+                                              NowShanghaiIso(), file, report.file_sm3});
+    if (!anchored) return Fail(anchored.error());
+    auto removed = c.Execute(kDeleteArchived, {report.through_seq});
+    if (!removed) return Fail(removed.error());
+    auto logged = Append(c, {{std::nullopt, "cli", "", std::nullopt, "local"},
+                             "audit.archive",
+                             "audit_event",
+                             "success",
+                             {{"through_seq", report.through_seq},
+                              {"events", report.events},
+                              {"file", file},
+                              {"file_sm3", report.file_sm3}}});
+    if (!logged) return Fail(logged.error());
     return report;
   });
 }

@@ -74,6 +74,24 @@ struct VerifyReport {
 //! Re-computes the whole chain, in order, and checks it against `audit_head`.
 Result<VerifyReport> Verify(db::Database& db);
 
+//! Retention (网络安全法 第21条 "不少于六个月"): the default and the floor, in days.
+inline constexpr int kMinRetentionDays = 184;
+
+//! What `Archive` did.
+struct ArchiveReport {
+  std::int64_t events = 0;
+  std::int64_t through_seq = 0;
+  std::string file_sm3;
+};
+
+//! Writes every event dated before `cutoff_date` (ISO `YYYY-MM-DD`, Shanghai) to `file` as JSON
+//! lines ending with an anchor line, then records the anchor and removes those events from the
+//! table, in one transaction. Refuses (`audit.retention`) a cutoff less than `retention_days`
+//! (≥ 184) before `today`, and refuses to run when the chain is already broken.
+Result<ArchiveReport> Archive(db::Database& db, const std::string& file,
+                              const std::string& cutoff_date, const std::string& today,
+                              int retention_days);
+
 //! A page of events, newest first, optionally filtered by action prefix and actor name.
 struct Query {
   std::int64_t page = 1;

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "platform/crypto/sm.h"
 #include "platform/crypto/sm3.h"
 
 namespace zhibu::crypto {
@@ -28,11 +29,6 @@ const EVP_CIPHER* Sm4(const char* mode) {
   // Fetched once per mode; the default provider ships SM4.
   const EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, mode, nullptr);
   if (cipher == nullptr) throw std::runtime_error(std::string("OpenSSL lacks ") + mode);
-  return cipher;
-}
-
-const EVP_CIPHER* Sm4Cbc() {
-  static const EVP_CIPHER* cipher = Sm4("SM4-CBC");
   return cipher;
 }
 
@@ -120,19 +116,9 @@ std::string FieldCipher::Encrypt(std::string_view plaintext) const {
     throw std::runtime_error("RAND_bytes failed");
   }
   record += iv;
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-  std::string ct(plaintext.size() + 16, '\0');
-  int n1 = 0, n2 = 0;
-  if (!ctx ||
-      EVP_EncryptInit_ex2(ctx.get(), Sm4Cbc(), k.encryption.data(),
-                          reinterpret_cast<const unsigned char*>(iv.data()), nullptr) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(ct.data()), &n1,
-                        reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        static_cast<int>(plaintext.size())) != 1 ||
-      EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(ct.data()) + n1, &n2) != 1) {
-    throw std::runtime_error("SM4-CBC encryption failed");
-  }
-  ct.resize(static_cast<std::size_t>(n1 + n2));
+  Sm4Iv iv_bytes;
+  std::copy(iv.begin(), iv.end(), iv_bytes.begin());
+  std::string ct = Sm4CbcEncrypt(k.encryption, iv_bytes, plaintext);
   record += ct;
   auto tag = HmacSm3(std::string_view(reinterpret_cast<const char*>(k.authentication.data()),
                                       k.authentication.size()),
@@ -162,21 +148,12 @@ Result<std::string> FieldCipher::Decrypt(std::string_view record) const {
                           body);
   if (CRYPTO_memcmp(expected.data(), tag.data(), kTagBytes) != 0) return Fail(Tampered());
   std::string_view iv = body.substr(1, kIvBytes);
-  std::string_view ct = body.substr(1 + kIvBytes);
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-  std::string pt(ct.size() + 16, '\0');
-  int n1 = 0, n2 = 0;
-  if (!ctx ||
-      EVP_DecryptInit_ex2(ctx.get(), Sm4Cbc(), k.encryption.data(),
-                          reinterpret_cast<const unsigned char*>(iv.data()), nullptr) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(pt.data()), &n1,
-                        reinterpret_cast<const unsigned char*>(ct.data()),
-                        static_cast<int>(ct.size())) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(pt.data()) + n1, &n2) != 1) {
-    return Fail(Tampered());
-  }
-  pt.resize(static_cast<std::size_t>(n1 + n2));
-  return pt;
+  Sm4Iv iv_bytes;
+  std::copy(iv.begin(), iv.end(), iv_bytes.begin());
+  // The tag was checked first, so a padding error here is tampering too, never an oracle.
+  auto plain = Sm4CbcDecrypt(k.encryption, iv_bytes, body.substr(1 + kIvBytes));
+  if (!plain) return Fail(Tampered());
+  return plain;
 }
 
 std::string FieldCipher::BlindIndex(std::string_view normalised_value) const {
