@@ -259,6 +259,26 @@ TEST_F(PlatformApiTest, BackupWhileServingThenRestoreBringsBackThatState) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(PlatformApiTest, DemoCreatesTheAdministratorsOnceAndPrintsTheirLogins) {
+  std::string log;
+  {
+    ServerProcess server(db_, {"--demo"});
+    log = server.Log();
+    auto mark = log.find("登录 sysadmin（system_admin）初始密码 ");
+    ASSERT_NE(mark, std::string::npos) << log;
+    std::string rest =
+        log.substr(mark + std::string("登录 sysadmin（system_admin）初始密码 ").size());
+    std::string password = rest.substr(0, rest.find("（"));
+    EXPECT_EQ(LogInRaw(server, "sysadmin", password).status, 200);
+    EXPECT_NE(log.find("登录 secadmin"), std::string::npos);
+    EXPECT_NE(log.find("登录 auditor"), std::string::npos);
+    EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.Log();
+  }
+  ServerProcess again(db_, {"--demo"});
+  EXPECT_EQ(again.Log().find("初始密码"), std::string::npos) << "only once";
+  EXPECT_EQ(again.StopWith(SIGTERM), 0) << again.Log();
+}
+
 TEST(CliTest, ExitCodesFollowTheConvention) {
   EXPECT_EQ(RunZhibu({}).exit_code, 2);
   EXPECT_EQ(RunZhibu({"no-such-command"}).exit_code, 2);

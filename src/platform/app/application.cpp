@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cstdlib>
 
 #include "platform/app/health.h"
+#include "platform/audit/audit_trail.h"
 #include "platform/auth/auth_routes.h"
 #include "platform/db/migrations.h"
 #include "platform/module/manifest.h"
@@ -101,6 +103,25 @@ http::Handler Application::Pipeline(std::shared_ptr<const http::StaticFiles> sta
 
 Result<std::vector<std::string>> Application::LoadDemo() {
   std::vector<std::string> lines;
+  // The three administrators (三员), once: only a database without any account gets them.
+  auto accounts = identity_->ListAccounts();
+  if (!accounts) return Fail(accounts.error());
+  if (accounts->empty()) {
+    audit::Actor actor{std::nullopt, "demo", "", std::nullopt, "local"};
+    const std::array<std::array<std::string_view, 3>, 3> admins = {{
+        {"sysadmin", "演示系统管理员", "system_admin"},
+        {"secadmin", "演示安全管理员", "security_admin"},
+        {"auditor", "演示审计管理员", "audit_admin"},
+    }};
+    for (const auto& [username, name, role] : admins) {
+      auto created = identity_->CreateAccount(actor, username, name, "", /*must_change=*/true);
+      if (!created) return Fail(created.error());
+      auto granted = identity_->GrantRole(actor, created->account.id, role, std::nullopt);
+      if (!granted) return Fail(granted.error());
+      lines.push_back("登录 " + std::string(username) + "（" + std::string(role) + "）初始密码 " +
+                      created->password + "（只显示这一次；首次登录须改密码并绑定身份验证器）");
+    }
+  }
   for (const ModuleManifest* module : AllModules()) {
     if (!module->load_demo) continue;
     auto summary = module->load_demo(*db_);

@@ -45,7 +45,8 @@ class Application {
   http::Handler Pipeline(std::shared_ptr<const http::StaticFiles> static_files,
                          std::shared_ptr<http::AccessLog> access_log = nullptr) const;
 
-  //! Runs every module's demo loader; answers one line per module that loaded something.
+  //! On a database without accounts: creates the three demo administrators (printing their one-time
+  //! passwords), then runs every module's demo loader. Answers the lines to print.
   Result<std::vector<std::string>> LoadDemo();
 
  private:

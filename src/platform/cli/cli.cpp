@@ -151,7 +151,7 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   if (serve.demo) {
     auto loaded = (*app)->LoadDemo();
     if (!loaded) return Report(loaded.error());
-    if (loaded->empty()) std::cout << "演示数据：本版本的模块尚未提供演示数据\n";
+    if (loaded->empty()) std::cout << "演示数据：已载入过（账号已存在），不再重复\n";
     for (const auto& line : *loaded) std::cout << "演示数据 " << line << '\n';
   }
 
