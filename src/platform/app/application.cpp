@@ -49,8 +49,9 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
       new Application(std::move(*db), router, options.auth, std::move(cipher)));
   app->RegisterPlatformRoutes(*router);
   auth::RegisterAuthRoutes(*router, *app->identity_, *app->db_);
-  ModuleContext context{*app->db_, *router, *app->identity_};
-  for (const ModuleManifest* module : AllModules()) {
+  ApplyModuleRolePermissions();
+  ModuleContext context{*app->db_, *router, *app->identity_, *app->cipher_};
+  for (const ModuleManifest* module : ModulesInDependencyOrder()) {
     if (!module->register_routes) continue;
     if (module->optional && !options.enabled_optional_modules.contains(module->name)) continue;
     module->register_routes(context);
@@ -122,11 +123,12 @@ Result<std::vector<std::string>> Application::LoadDemo() {
                       created->password + "（只显示这一次；首次登录须改密码并绑定身份验证器）");
     }
   }
-  for (const ModuleManifest* module : AllModules()) {
+  DemoContext demo{*db_, *identity_, *cipher_, lines};
+  for (const ModuleManifest* module : ModulesInDependencyOrder()) {
     if (!module->load_demo) continue;
-    auto summary = module->load_demo(*db_);
+    auto summary = module->load_demo(demo);
     if (!summary) return Fail(summary.error());
-    lines.push_back(module->title + "：" + *summary);
+    if (!summary->empty()) lines.push_back(module->title + "：" + *summary);
   }
   return lines;
 }

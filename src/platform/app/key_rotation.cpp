@@ -25,8 +25,11 @@ Result<RotationReport> RotateKeys(db::Database& db, const std::string& key_file,
     // Identifiers come from code (the manifests), never from input.
     std::string select = "SELECT " + column.id_column + ", " + column.column + " FROM " +
                          column.table + " WHERE " + column.column + " IS NOT NULL";
-    std::string update = "UPDATE " + column.table + " SET " + column.column + " = $2 WHERE " +
-                         column.id_column + " = $1";
+    std::string update =
+        "UPDATE " + column.table + " SET " + column.column + " = $2" +
+        (column.blind_index_column.empty() ? std::string()
+                                           : ", " + column.blind_index_column + " = $3") +
+        " WHERE " + column.id_column + " = $1";
     auto changed = db.Write([&](db::Connection& c) -> Result<std::int64_t> {
       auto rows = c.Query(select);
       if (!rows) return Fail(rows.error());
@@ -36,7 +39,10 @@ Result<RotationReport> RotateKeys(db::Database& db, const std::string& key_file,
         if (crypto::FieldCipher::VersionOf(record) == cipher.current_version()) continue;
         auto plain = cipher.Decrypt(record);
         if (!plain) return Fail(plain.error());
-        auto ok = c.Execute(update, {rows->Int(i, 0), db::Blob{cipher.Encrypt(*plain)}});
+        auto ok = column.blind_index_column.empty()
+                      ? c.Execute(update, {rows->Int(i, 0), db::Blob{cipher.Encrypt(*plain)}})
+                      : c.Execute(update, {rows->Int(i, 0), db::Blob{cipher.Encrypt(*plain)},
+                                           cipher.BlindIndex(*plain)});
         if (!ok) return Fail(ok.error());
         ++n;
       }

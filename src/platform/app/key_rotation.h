@@ -16,6 +16,9 @@ struct EncryptedColumn {
   std::string table;
   std::string id_column;
   std::string column;
+  //! A column holding `FieldCipher::BlindIndex` of the same plaintext, or empty. Rotation
+  //! recomputes it under the new blind-index key, so lookups keep finding re-encrypted rows.
+  std::string blind_index_column = {};
 };
 
 //! The platform's encrypted columns and every module's.

@@ -4,6 +4,7 @@
 
 #include "platform/audit/audit_trail.h"
 #include "platform/auth/roles.h"
+#include "platform/http/params.h"
 #include "platform/json/json.h"
 
 namespace zhibu::auth {
@@ -13,44 +14,10 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-constexpr std::int64_t kMaxPageSize = 200;
+using http::IdParam;
+using http::Paging;
 
-Response Error(const zhibu::Error& e, const Request& r) {
-  return Response::FromError(e, r.request_id);
-}
-
-//! A positive integer path parameter; anything else is a 404 (ids cannot be probed).
-Result<std::int64_t> IdParam(const Request& r, std::string_view name) {
-  std::string_view text = r.PathParam(name);
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return Fail(zhibu::Error::NotFound("request.not_found", "请求的资源不存在"));
-  }
-  return id;
-}
-
-//! `page` and `size` query parameters: page ≥ 1, 1 ≤ size ≤ 200.
-Result<std::pair<std::int64_t, std::int64_t>> Paging(const Request& r, std::int64_t default_size) {
-  auto parse = [&](std::string_view name, std::int64_t fallback,
-                   std::int64_t max) -> Result<std::int64_t> {
-    auto text = r.QueryParam(name);
-    if (!text) return fallback;
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc() || end != text->data() + text->size() || v < 1 || v > max) {
-      return Fail(zhibu::Error::Invalid(
-          "request.paging_invalid",
-          std::string(name) + " 应为 1–" + std::to_string(max) + " 的整数", std::string(name)));
-    }
-    return v;
-  };
-  auto page = parse("page", 1, 1'000'000);
-  if (!page) return Fail(page.error());
-  auto size = parse("size", default_size, kMaxPageSize);
-  if (!size) return Fail(size.error());
-  return std::pair{*page, *size};
-}
+Response Error(const zhibu::Error& e, const Request& r) { return http::ErrorResponse(e, r); }
 
 Response LogInRoute(IdentityService& identity, Request& r) {
   auto body = r.JsonBody();

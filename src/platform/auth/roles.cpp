@@ -2,9 +2,11 @@
 
 namespace zhibu::auth {
 
-const std::vector<RoleSpec>& AllRoles() {
+namespace {
+
+std::vector<RoleSpec>& MutableRoles() {
   using namespace permission;
-  static const std::vector<RoleSpec> roles = {
+  static std::vector<RoleSpec> roles = {
       // 三员 (GB/T 22239-2019 8.1.4.2 c/d: separated administrators, least privilege).
       {"system_admin",
        "系统管理员",
@@ -27,6 +29,23 @@ const std::vector<RoleSpec>& AllRoles() {
       {"department", "职能部门", false, true, {}},
   };
   return roles;
+}
+
+}  // namespace
+
+const std::vector<RoleSpec>& AllRoles() { return MutableRoles(); }
+
+bool ExtendRole(std::string_view id, std::string_view permission) {
+  for (auto& role : MutableRoles()) {
+    if (role.id != id) continue;
+    if (role.separated_admin) return false;
+    for (auto held : role.permissions) {
+      if (held == permission) return true;
+    }
+    role.permissions.push_back(permission);
+    return true;
+  }
+  return false;
 }
 
 const RoleSpec* FindRole(std::string_view id) {

@@ -39,4 +39,9 @@ const std::vector<RoleSpec>& AllRoles();
 //! The role with this id, or null.
 const RoleSpec* FindRole(std::string_view id);
 
+//! Adds `permission` (static storage: a module manifest's string) to role `id`. Called once per
+//! process at start-up, before any request, by `ApplyModuleRolePermissions`; answers false for
+//! an unknown role. Never adds to the 三员 roles (they see no member data): answers false.
+bool ExtendRole(std::string_view id, std::string_view permission);
+
 }  // namespace zhibu::auth

@@ -512,7 +512,16 @@ int Run(int argc, char** argv) {
   if (admin_rotate_cmd->parsed()) return AdminRotateKeys(common);
   if (audit_verify_cmd->parsed()) return AuditVerify(common);
   if (audit_archive_cmd->parsed()) return AuditArchive(common, archive);
-  if (auto code = module_commands.RunChosen(CommandContext{common.db_url})) return *code;
+  std::unique_ptr<Application> opened;
+  auto open = [&common, &opened]() -> Result<CommandRuntime> {
+    if (!opened) {
+      auto app = Application::Create(common.App());
+      if (!app) return Fail(app.error());
+      opened = std::move(*app);
+    }
+    return CommandRuntime{opened->db(), opened->identity(), opened->cipher()};
+  };
+  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open})) return *code;
   return kExitUsage;
 }
 

@@ -20,9 +20,19 @@ class App;
 
 namespace zhibu {
 
+//! The running parts a CLI command may use.
+struct CommandRuntime {
+  db::Database& db;
+  auth::IdentityService& identity;
+  const crypto::FieldCipher& cipher;
+};
+
 //! What a module's CLI command receives when it runs.
 struct CommandContext {
   std::string db_url;  //!< the `--db` value (or its default)
+  //! Opens the database named by `--db` (applying migrations) and the key file on first call;
+  //! commands that need no database never call it, so they create no file.
+  std::function<Result<CommandRuntime>()> open;
 };
 
 //! A module adds its `zhibu` subcommands here. `Add` creates the subcommand (the platform adds
@@ -46,7 +56,24 @@ struct Permission {
 struct ModuleContext {
   db::Database& db;
   http::Router& router;
-  auth::IdentityService& identity;  //!< to authenticate callers (auth::Require)
+  auth::IdentityService& identity;    //!< to authenticate callers (auth::Require)
+  const crypto::FieldCipher& cipher;  //!< encrypts personal data (ID, phone)
+};
+
+//! What a module's demo loader receives.
+struct DemoContext {
+  db::Database& db;
+  auth::IdentityService& identity;
+  const crypto::FieldCipher& cipher;
+  //! Lines to print (one-time passwords of demo accounts, summaries).
+  std::vector<std::string>& lines;
+};
+
+//! Extra permissions a module gives to a platform role (e.g. `branch_secretary` gets
+//! `member.read`).
+struct RolePermissions {
+  std::string role;
+  std::vector<std::string> permissions;
 };
 
 //! A module's declaration. Every field but `name` and `title` may be left empty.
@@ -56,19 +83,30 @@ struct ModuleManifest {
   //! Optional modules (diagnostics) register their routes only when the operator enables them by
   //! name; their migrations are applied regardless, so every database has the same schema.
   bool optional = false;
+  //! Modules whose tables this one refers to; their migrations and demo data come first.
+  std::vector<std::string> depends_on;
   std::function<std::vector<db::Migration>()> migrations;
   std::function<void(ModuleContext&)> register_routes;
   std::vector<Permission> permissions;
+  std::vector<RolePermissions> role_permissions;
   //! Columns holding SM4-encrypted personal data, re-encrypted by `zhibu admin rotate-keys`.
   std::vector<EncryptedColumn> encrypted_columns;
   //! Adds the module's `zhibu` subcommands.
   std::function<void(CommandRegistry&)> register_commands;
-  //! Loads the module's part of the demo county (`zhibu serve --demo`); answers a one-line summary.
-  std::function<Result<std::string>(db::Database&)> load_demo;
+  //! Loads the module's part of the demo county (`zhibu serve --demo`) unless already loaded;
+  //! answers a one-line summary (empty when there was nothing to do).
+  std::function<Result<std::string>(DemoContext&)> load_demo;
 };
 
 //! Every module compiled into this binary, in folder-name order.
 const std::vector<const ModuleManifest*>& AllModules();
+
+//! Every module, each after the modules it depends on (then in folder-name order). Throws
+//! std::logic_error for an unknown dependency or a cycle (a build mistake).
+std::vector<const ModuleManifest*> ModulesInDependencyOrder();
+
+//! Adds every module's `role_permissions` to the platform's roles (once per process).
+void ApplyModuleRolePermissions();
 
 //! All migrations of all modules, in module order.
 std::vector<db::Migration> AllMigrations();

@@ -1,0 +1,57 @@
+#pragma once
+//! The shape of every scoped route: authenticate, check the permission (refusals audited), open a
+//! transaction, compute the caller's SubtreeScope for that permission inside it, run the body.
+//! The body answers JSON or an error; errors become the envelope at this one place.
+
+#include <boost/json/value.hpp>
+
+#include "modules/org/subtree_scope.h"
+#include "platform/auth/auth_routes.h"
+#include "platform/http/params.h"
+
+namespace zhibu::org {
+
+//! What a scoped route body receives.
+struct ScopedCall {
+  db::Connection& connection;
+  const SubtreeScope& scope;
+  const auth::Principal& caller;
+  const http::Request& request;
+  //! The caller as an audit actor (their first grant's role and organisation).
+  audit::Actor Actor() const { return caller.AsActor(request.client_address); }
+};
+
+//! A read: `body(ScopedCall&) -> Result<boost::json::value>` answered with 200.
+template <class Body>
+http::Response ScopedRead(auth::IdentityService& identity, db::Database& db,
+                          const http::Request& request, std::string_view permission, Body body) {
+  auto caller = auth::Require(identity, db, request, permission);
+  if (!caller) return http::ErrorResponse(caller.error(), request);
+  auto answer = db.Read([&](db::Connection& c) -> Result<boost::json::value> {
+    auto scope = SubtreeScope::For(c, *caller, permission);
+    if (!scope) return Fail(scope.error());
+    ScopedCall call{c, *scope, *caller, request};
+    return body(call);
+  });
+  if (!answer) return http::ErrorResponse(answer.error(), request);
+  return http::Response::Json(200, *answer);
+}
+
+//! A write in one transaction, answered with `status` (200, or 201 for a creation).
+template <class Body>
+http::Response ScopedWrite(auth::IdentityService& identity, db::Database& db,
+                           const http::Request& request, std::string_view permission, int status,
+                           Body body) {
+  auto caller = auth::Require(identity, db, request, permission);
+  if (!caller) return http::ErrorResponse(caller.error(), request);
+  auto answer = db.Write([&](db::Connection& c) -> Result<boost::json::value> {
+    auto scope = SubtreeScope::For(c, *caller, permission);
+    if (!scope) return Fail(scope.error());
+    ScopedCall call{c, *scope, *caller, request};
+    return body(call);
+  });
+  if (!answer) return http::ErrorResponse(answer.error(), request);
+  return http::Response::Json(status, *answer);
+}
+
+}  // namespace zhibu::org
