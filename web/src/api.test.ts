@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, api, buildUrl, configureApi, describeError, errorFromResponse, importFormatOf, request, setCsrfToken } from './api'
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+}
+
+describe('buildUrl', () => {
+  beforeEach(() => configureApi({ baseUrl: '' }))
+
+  it('keeps paths relative to the page so the console works under any prefix', () => {
+    expect(buildUrl('/api/v1/me')).toBe('api/v1/me')
+    expect(buildUrl('api/v1/me')).toBe('api/v1/me')
+  })
+
+  it('drops empty query values and encodes the rest', () => {
+    expect(buildUrl('api/v1/members', { q: '张 三', status: '', org: 7, page: undefined, x: null })).toBe(
+      'api/v1/members?q=%E5%BC%A0+%E4%B8%89&org=7',
+    )
+  })
+
+  it('joins a base URL', () => {
+    configureApi({ baseUrl: 'http://127.0.0.1:8080/' })
+    expect(buildUrl('/api/v1/orgs/roots')).toBe('http://127.0.0.1:8080/api/v1/orgs/roots')
+  })
+})
+
+describe('request', () => {
+  const fetchMock = vi.fn()
+  const notify = vi.fn()
+  const onUnauthenticated = vi.fn()
+
+  beforeEach(() => {
+    fetchMock.mockReset()
+    notify.mockReset()
+    onUnauthenticated.mockReset()
+    configureApi({ baseUrl: '', fetch: fetchMock as unknown as typeof fetch, notify, onUnauthenticated })
+    setCsrfToken('csrf-123')
+  })
+
+  afterEach(() => setCsrfToken(''))
+
+  it('sends the session cookie and no CSRF header on GET', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { items: [] }))
+    await expect(api.orgs.roots()).resolves.toEqual({ items: [] })
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/orgs/roots')
+    expect(init.method).toBe('GET')
+    expect(init.credentials).toBe('same-origin')
+    expect(init.headers['X-CSRF-Token']).toBeUndefined()
+    expect(init.body).toBeUndefined()
+  })
+
+  it('sends JSON and the CSRF token on POST and PATCH', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 9 }))
+    await api.transfers.create({ member_id: 3, to_org_id: 12, date: '2025-03-01', reason: '工作调动' })
+    let [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/transfers')
+    expect(init.method).toBe('POST')
+    expect(init.headers['X-CSRF-Token']).toBe('csrf-123')
+    expect(init.headers['Content-Type']).toBe('application/json')
+    expect(JSON.parse(init.body)).toEqual({ member_id: 3, to_org_id: 12, date: '2025-03-01', reason: '工作调动' })
+
+    fetchMock.mockResolvedValue(jsonResponse(200, { id: 4 }))
+    await api.orgs.update(4, { name: '新名称' })
+    ;[url, init] = fetchMock.mock.calls[1]
+    expect(url).toBe('api/v1/orgs/4')
+    expect(init.method).toBe('PATCH')
+    expect(init.headers['X-CSRF-Token']).toBe('csrf-123')
+  })
+
+  it('posts an empty object for actions without a note', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { id: 5, status: 'approved' }))
+    await api.transfers.act(5, 'approve')
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/transfers/5/approve')
+    expect(init.body).toBe('{}')
+  })
+
+  it('uploads an import file raw with its content type and the format in the query', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(202, { id: 1, status: 'running' }))
+    const file = new Blob(['姓名,身份证号\n'], { type: 'text/csv' })
+    await api.imports.start(file, 'csv')
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/imports?format=csv')
+    expect(init.body).toBe(file)
+    expect(init.headers['Content-Type']).toBe('text/csv; charset=utf-8')
+    expect(init.headers['X-CSRF-Token']).toBe('csrf-123')
+  })
+
+  it('turns the error envelope into an ApiError and shows it', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(422, { error: { code: 'transfer.not_branch', message: '只能转往党支部', field: 'to_org_id', request_id: 'r-1' } }),
+    )
+    const error = await api.transfers.create({ member_id: 1, to_org_id: 2, date: '2025-01-01', reason: 'x' }).catch((e) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ status: 422, code: 'transfer.not_branch', message: '只能转往党支部', field: 'to_org_id', requestId: 'r-1' })
+    expect(notify).toHaveBeenCalledWith('只能转往党支部（请求编号 r-1）', error)
+    expect(onUnauthenticated).not.toHaveBeenCalled()
+  })
+
+  it('stays quiet when asked and reports an expired session', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(401, { error: { code: 'auth.unauthenticated', message: '请先登录', request_id: 'r-2' } }))
+    await expect(api.auth.me()).rejects.toMatchObject({ status: 401, code: 'auth.unauthenticated' })
+    expect(notify).not.toHaveBeenCalled()
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not treat a wrong password or a missing second factor as an expired session', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(401, { error: { code: 'auth.totp_required', message: '请输入身份验证器中的 6 位动态口令', field: 'totp_code' } }),
+    )
+    const error = await api.auth.login({ username: 'a', password: 'b' }).catch((e) => e)
+    expect(error.code).toBe('auth.totp_required')
+    expect(onUnauthenticated).not.toHaveBeenCalled()
+    expect(notify).not.toHaveBeenCalled()
+  })
+
+  it('copes with an answer that is not the envelope', async () => {
+    fetchMock.mockResolvedValue(new Response('<html>Bad gateway</html>', { status: 502 }))
+    const error = await request('GET', 'api/v1/orgs/roots').catch((e) => e)
+    expect(error).toMatchObject({ status: 502, code: 'http.502' })
+    expect(error.message).toContain('服务器错误')
+    expect(notify).toHaveBeenCalledTimes(1)
+  })
+
+  it('reports a network failure', async () => {
+    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
+    const error = await request('GET', 'api/v1/orgs/roots').catch((e) => e)
+    expect(error).toMatchObject({ status: 0, code: 'network.unreachable' })
+    expect(notify).toHaveBeenCalledWith('无法连接服务器，请检查网络', error)
+  })
+
+  it('passes member search parameters through', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { items: [], total: 0, page: 2, page_size: 20 }))
+    await api.members.list({ org: 4, q: 'zs', status: 'full', page: 2, page_size: 20 })
+    expect(fetchMock.mock.calls[0][0]).toBe('api/v1/members?org=4&q=zs&status=full&page=2&page_size=20')
+  })
+
+  it('reads text answers when asked', async () => {
+    fetchMock.mockResolvedValue(new Response('<html>介绍信</html>', { status: 200 }))
+    await expect(request<string>('GET', 'api/v1/transfers/1/letter', { text: true })).resolves.toBe('<html>介绍信</html>')
+  })
+})
+
+describe('errors and helpers', () => {
+  it('describes an error without a request id by its message alone', () => {
+    expect(describeError(new ApiError(400, 'x', '参数错误'))).toBe('参数错误')
+  })
+
+  it('parses an envelope without a message by its code', async () => {
+    const error = await errorFromResponse(jsonResponse(404, { error: { code: 'org.not_found' } }))
+    expect(error.message).toBe('org.not_found')
+  })
+
+  it('knows the import formats by file name', () => {
+    expect(importFormatOf('党员花名册.XLSX')).toBe('xlsx')
+    expect(importFormatOf('members.csv')).toBe('csv')
+    expect(importFormatOf('all.jsonl')).toBe('jsonl')
+    expect(importFormatOf('all.ndjson')).toBe('jsonl')
+    expect(importFormatOf('名册.xls')).toBeNull()
+    expect(importFormatOf('README')).toBeNull()
+  })
+
+  it('builds download links for the letter, template and export', () => {
+    configureApi({ baseUrl: '' })
+    expect(api.transfers.letterUrl(12)).toBe('api/v1/transfers/12/letter')
+    expect(api.imports.templateUrl('xlsx')).toBe('api/v1/imports/template?format=xlsx')
+    expect(api.members.exportUrl(3, 'csv')).toBe('api/v1/members/export?org=3&format=csv')
+  })
+})

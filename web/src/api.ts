@@ -1,0 +1,283 @@
+// The one module that talks to the server. Every call goes through `request`: same-origin
+// fetch with the session cookie, JSON in and out, the CSRF token (from GET /api/v1/me →
+// csrf_token) on every state-changing request, and the error envelope
+// {"error":{"code","message","field","request_id"}} turned into an ApiError that is shown to
+// the user (main.ts wires the notifier to ElMessage) unless the caller asks for quiet.
+
+import type {
+  Committee,
+  ErrorEnvelope,
+  ImportFormat,
+  ImportJob,
+  Me,
+  Member,
+  MemberEvent,
+  MemberSummary,
+  Org,
+  OrgHistoryItem,
+  OrgStats,
+  OrgSummary,
+  Page,
+  Transfer,
+} from './types'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly field?: string
+  readonly requestId?: string
+
+  constructor(status: number, code: string, message: string, field?: string, requestId?: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+    this.requestId = requestId
+  }
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>
+
+export interface RequestOptions {
+  query?: Query
+  /** A JSON body (objects) or a raw body (File/Blob/string, sent as is). */
+  body?: unknown
+  /** Content type of a raw body. */
+  contentType?: string
+  /** Do not show the error to the user (the caller handles it). */
+  quiet?: boolean
+  /** Return the response text instead of parsing JSON. */
+  text?: boolean
+}
+
+interface Settings {
+  baseUrl: string
+  fetch: typeof fetch
+  notify: (message: string, error: ApiError) => void
+  onUnauthenticated: (error: ApiError) => void
+}
+
+const settings: Settings = {
+  baseUrl: '',
+  fetch: (...args) => globalThis.fetch(...args),
+  notify: () => {},
+  onUnauthenticated: () => {},
+}
+
+let csrfToken = ''
+
+/** Sets where requests go and how errors are shown (main.ts; tests pass their own fetch). */
+export function configureApi(overrides: Partial<Settings>): void {
+  Object.assign(settings, overrides)
+}
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token
+}
+
+export function getCsrfToken(): string {
+  return csrfToken
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** `api/v1/orgs` + {a: 1, b: undefined} → `api/v1/orgs?a=1` (relative to the page, see vite.config.ts). */
+export function buildUrl(path: string, query?: Query): string {
+  const relative = path.replace(/^\/+/, '')
+  let url = settings.baseUrl ? settings.baseUrl.replace(/\/+$/, '') + '/' + relative : relative
+  if (query) {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null || value === '') continue
+      params.append(key, String(value))
+    }
+    const text = params.toString()
+    if (text) url += (url.includes('?') ? '&' : '?') + text
+  }
+  return url
+}
+
+function isRawBody(body: unknown): boolean {
+  return (
+    typeof body === 'string' ||
+    (typeof Blob !== 'undefined' && body instanceof Blob) ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body)
+  )
+}
+
+/** The ApiError of a failed response, from the envelope when there is one. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let envelope: Partial<ErrorEnvelope> | null = null
+  try {
+    envelope = (await response.json()) as Partial<ErrorEnvelope>
+  } catch {
+    envelope = null
+  }
+  const e = envelope?.error
+  if (e && typeof e.code === 'string') {
+    return new ApiError(response.status, e.code, e.message || e.code, e.field || undefined, e.request_id)
+  }
+  const fallback =
+    response.status >= 500
+      ? `服务器错误（${response.status}），请稍后重试`
+      : `请求失败（${response.status}）`
+  return new ApiError(response.status, `http.${response.status}`, fallback)
+}
+
+/** The message shown to the user for an error: the server's message and its request id. */
+export function describeError(error: ApiError): string {
+  return error.requestId ? `${error.message}（请求编号 ${error.requestId}）` : error.message
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  let body: BodyInit | undefined
+  if (options.body !== undefined) {
+    if (isRawBody(options.body)) {
+      body = options.body as BodyInit
+      headers['Content-Type'] = options.contentType ?? 'application/octet-stream'
+    } else {
+      body = JSON.stringify(options.body)
+      headers['Content-Type'] = 'application/json'
+    }
+  }
+  const upper = method.toUpperCase()
+  if (UNSAFE.has(upper) && csrfToken) headers['X-CSRF-Token'] = csrfToken
+
+  let response: Response
+  try {
+    response = await settings.fetch(buildUrl(path, options.query), {
+      method: upper,
+      headers,
+      body,
+      credentials: 'same-origin',
+    })
+  } catch {
+    const error = new ApiError(0, 'network.unreachable', '无法连接服务器，请检查网络')
+    if (!options.quiet) settings.notify(describeError(error), error)
+    throw error
+  }
+
+  if (!response.ok) {
+    const error = await errorFromResponse(response)
+    if (error.status === 401 && error.code !== 'auth.login_failed' && error.code !== 'auth.totp_required') {
+      settings.onUnauthenticated(error)
+    }
+    if (!options.quiet) settings.notify(describeError(error), error)
+    throw error
+  }
+  if (options.text) return (await response.text()) as T
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+const get = <T>(path: string, query?: Query, quiet = false) => request<T>('GET', path, { query, quiet })
+const post = <T>(path: string, body?: unknown, quiet = false) =>
+  request<T>('POST', path, { body: body ?? {}, quiet })
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body })
+
+export interface LoginInput {
+  username: string
+  password: string
+  totp_code?: string
+}
+
+export interface MemberQuery {
+  org?: number | string
+  q?: string
+  status?: string
+  page?: number
+  page_size?: number
+}
+
+export interface TransferInput {
+  member_id: number
+  to_org_id?: number
+  external_org?: string
+  date: string
+  reason: string
+}
+
+export interface ChangeInput {
+  date: string
+  reason: string
+}
+
+/** Every route the console uses, by area. */
+export const api = {
+  auth: {
+    login: (input: LoginInput) =>
+      request<{ account: Me }>('POST', 'api/v1/auth/login', { body: input, quiet: true }),
+    logout: () => post<{ logged_out: boolean }>('api/v1/auth/logout'),
+    me: () => get<Me>('api/v1/me', undefined, true),
+    changePassword: (current_password: string, new_password: string) =>
+      request<{ changed: boolean }>('POST', 'api/v1/me/password', {
+        body: { current_password, new_password },
+        quiet: true,
+      }),
+    beginTotp: () => post<{ secret: string; otpauth_uri: string }>('api/v1/me/totp/enrol'),
+    confirmTotp: (code: string) =>
+      request<{ enabled: boolean }>('POST', 'api/v1/me/totp/confirm', { body: { code }, quiet: true }),
+  },
+  orgs: {
+    roots: () => get<{ items: OrgSummary[] }>('api/v1/orgs/roots'),
+    children: (id: number) => get<{ items: OrgSummary[] }>(`api/v1/orgs/${id}/children`),
+    get: (id: number) => get<Org>(`api/v1/orgs/${id}`),
+    committees: (id: number) => get<{ items: Committee[] }>(`api/v1/orgs/${id}/committees`),
+    history: (id: number) => get<{ items: OrgHistoryItem[] }>(`api/v1/orgs/${id}/history`),
+    stats: (id: number, asOf?: string) => get<OrgStats>(`api/v1/orgs/${id}/stats`, { as_of: asOf }),
+    update: (id: number, fields: Partial<Pick<Org, 'name' | 'domain' | 'address' | 'approval_document' | 'units'>>) =>
+      patch<Org>(`api/v1/orgs/${id}`, fields),
+    move: (id: number, parent_id: number, change: ChangeInput) =>
+      post<Org>(`api/v1/orgs/${id}/move`, { parent_id, ...change }),
+    merge: (id: number, into_id: number, change: ChangeInput) =>
+      post<Org>(`api/v1/orgs/${id}/merge`, { into_id, ...change }),
+    dissolve: (id: number, change: ChangeInput) => post<Org>(`api/v1/orgs/${id}/dissolve`, change),
+  },
+  members: {
+    list: (query: MemberQuery, quiet = false) => get<Page<MemberSummary>>('api/v1/members', query as Query, quiet),
+    get: (id: number) => get<Member>(`api/v1/members/${id}`),
+    events: (id: number) => get<{ items: MemberEvent[] }>(`api/v1/members/${id}/events`),
+    unmask: (id: number, reason: string) =>
+      post<{ id_number: string; phone: string }>(`api/v1/members/${id}/unmask`, { reason }),
+    exportUrl: (org: number, format: ImportFormat) => buildUrl('api/v1/members/export', { org, format }),
+  },
+  transfers: {
+    list: (query: { org?: number; status?: string } = {}, quiet = false) =>
+      get<{ items: Transfer[] }>('api/v1/transfers', query as Query, quiet),
+    get: (id: number) => get<Transfer>(`api/v1/transfers/${id}`),
+    create: (input: TransferInput) => post<Transfer>('api/v1/transfers', input),
+    act: (id: number, action: 'approve' | 'receive' | 'reject' | 'cancel', note?: string) =>
+      post<Transfer>(`api/v1/transfers/${id}/${action}`, note ? { note } : {}),
+    letterUrl: (id: number) => buildUrl(`api/v1/transfers/${id}/letter`),
+  },
+  imports: {
+    templateUrl: (format: 'csv' | 'xlsx') => buildUrl('api/v1/imports/template', { format }),
+    start: (file: Blob, format: ImportFormat) =>
+      request<{ id: number | string; status: string }>('POST', 'api/v1/imports', {
+        query: { format },
+        body: file,
+        contentType: IMPORT_CONTENT_TYPES[format],
+      }),
+    get: (id: number | string) => get<ImportJob>(`api/v1/imports/${id}`),
+  },
+}
+
+export const IMPORT_CONTENT_TYPES: Record<ImportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+
+/** The import format of a file name, or null when the console does not take it. */
+export function importFormatOf(fileName: string): ImportFormat | null {
+  const match = /\.([a-z0-9]+)$/i.exec(fileName.trim())
+  const ext = match?.[1]?.toLowerCase()
+  if (ext === 'csv') return 'csv'
+  if (ext === 'xlsx') return 'xlsx'
+  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl'
+  return null
+}

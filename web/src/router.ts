@@ -1,0 +1,40 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { loadMe, pendingSetupRoute, session } from './session'
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+  { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { setup: true, title: '修改密码' } },
+  { path: '/totp', component: () => import('./views/TotpView.vue'), meta: { setup: true, title: '绑定身份验证器' } },
+  {
+    path: '/',
+    component: () => import('./views/AppLayout.vue'),
+    children: [
+      { path: '', component: () => import('./views/HomeView.vue'), meta: { title: '工作台' } },
+      { path: 'orgs/:id(\\d+)', component: () => import('./views/OrgView.vue'), props: true, meta: { title: '组织' } },
+      { path: 'orgs', redirect: () => (session.org ? `/orgs/${session.org.id}` : '/') },
+      { path: 'members', component: () => import('./views/MemberListView.vue'), meta: { title: '党员' } },
+      { path: 'members/:id(\\d+)', component: () => import('./views/MemberView.vue'), props: true, meta: { title: '党员信息' } },
+      { path: 'transfers', component: () => import('./views/TransfersView.vue'), meta: { title: '组织关系转接' } },
+      { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
+      { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) await loadMe()
+  if (to.meta.public) return true
+  const pending = pendingSetupRoute(session.me)
+  if (pending === '/login') return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (pending && pending !== to.path) return pending
+  if (!pending && to.meta.setup && to.path === '/totp') return '/'
+  return true
+})
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : ''
+  document.title = title ? `${title} · 支部` : '支部 · 基层党建综合管理平台'
+})

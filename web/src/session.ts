@@ -1,0 +1,51 @@
+// The signed-in account (GET /api/v1/me) and the organisation the user is working on.
+
+import { reactive } from 'vue'
+import { ApiError, api, setCsrfToken } from './api'
+import type { Me, OrgSummary } from './types'
+
+export const session = reactive({
+  me: null as Me | null,
+  loaded: false,
+  /** The organisation chosen in the tree (or the first root of the user's scope). */
+  org: null as Pick<OrgSummary, 'id' | 'name'> | null,
+})
+
+/** Loads the account; null when not signed in. */
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const me = await api.auth.me()
+    session.me = me
+    setCsrfToken(me.csrf_token)
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e
+    session.me = null
+    setCsrfToken('')
+  }
+  session.loaded = true
+  return session.me
+}
+
+export function clearSession(): void {
+  session.me = null
+  session.org = null
+  setCsrfToken('')
+}
+
+/** Where a signed-in account must go before anything else, if anywhere. */
+export function pendingSetupRoute(me: Me | null): string | null {
+  if (!me) return '/login'
+  if (me.password_expired) return '/password'
+  if (me.totp_enrollment_required) return '/totp'
+  return null
+}
+
+export function can(permission: string): boolean {
+  return !!session.me?.permissions.includes(permission)
+}
+
+/** The user's role titles, for the header. */
+export function roleTitles(me: Me | null): string {
+  if (!me) return ''
+  return [...new Set(me.grants.map((g) => g.title))].join('、')
+}

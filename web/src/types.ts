@@ -1,0 +1,197 @@
+// The JSON shapes of docs/api-org-member.md and of the platform's auth routes
+// (src/platform/auth/auth_routes.cpp). Field names follow the server exactly.
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string; field?: string; request_id?: string; rule?: string }
+}
+
+export interface Grant {
+  id: number
+  role: string
+  title: string
+  organisation_id: number | null
+}
+
+export interface Me {
+  id: number
+  username: string
+  display_name: string
+  grants: Grant[]
+  permissions: string[]
+  csrf_token: string
+  password_expired: boolean
+  totp_enrollment_required: boolean
+}
+
+export interface OrgSummary {
+  id: number
+  code: string
+  name: string
+  kind: string
+  kind_title: string
+  domain: string
+  domain_title: string
+  status: string
+  status_title: string
+  parent_id: number | null
+  child_count: number
+  member_count: number
+}
+
+export interface CommitteePosition {
+  position: string
+  position_title: string
+  member_id: number
+  member_name: string
+  concurrent_director?: boolean
+}
+
+export interface Committee {
+  id: number
+  elected_on: string
+  term_years: number
+  term_ends_on: string
+  extended_until: string | null
+  overdue: boolean
+  current: boolean
+  positions: CommitteePosition[]
+}
+
+export interface Org extends OrgSummary {
+  founded_on: string | null
+  approval_document: string
+  address: string
+  units: { name: string; employees?: number | null }[]
+  ancestors: { id: number; name: string }[]
+  committee: Committee | null
+}
+
+export interface OrgHistoryItem {
+  kind: string
+  kind_title: string
+  date: string
+  reason: string
+  from_parent: string | { id: number; name: string } | null
+  to_parent: string | { id: number; name: string } | null
+}
+
+export type Counts = Record<string, number>
+
+export interface OrgStats {
+  as_of: string
+  organisations: { total: number; by_kind: Counts; by_domain: Counts }
+  members: {
+    total: number
+    by_status: Counts
+    by_sex: Counts
+    by_ethnicity: Counts
+    by_age_band: Counts
+    by_education: Counts
+    by_occupation: Counts
+    by_standing: Counts
+  }
+  branches_needing_committee: number
+  branches_without_required_committee: number
+  non_public_coverage: { enterprises: number; with_organisation: number; share: number }
+}
+
+export interface MemberSummary {
+  id: number
+  name: string
+  sex: string
+  birth_date: string
+  id_number_masked: string
+  phone_masked: string
+  org_id: number
+  org_name: string
+  status: string
+  status_title: string
+  category: string
+  category_title: string
+  joined_on: string | null
+  confirmed_on: string | null
+}
+
+export interface Member extends MemberSummary {
+  ethnicity: string
+  education: string
+  degree: string
+  occupation: string
+  work_unit: string
+  household: string
+  address: string
+  work_started_on: string | null
+  exit_kind: string | null
+  hardship: boolean | string[] | null
+  mobile: {
+    away_since: string
+    destination: string
+    attached_org_id: number | null
+    attached_org_name: string | null
+  } | null
+  lost_contact_since: string | null
+}
+
+export interface MemberEvent {
+  id: number
+  kind: string
+  kind_title: string
+  date: string
+  org_id: number | null
+  org_name: string | null
+  reason: string
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  page_size: number
+}
+
+export interface TransferStep {
+  status: string
+  date: string
+  by: string
+  note: string
+}
+
+export type TransferStatus = 'requested' | 'approved' | 'received' | 'rejected' | 'cancelled'
+
+export interface Transfer {
+  id: number
+  member_id: number
+  member_name: string
+  from_org_id: number | null
+  from_org_name: string | null
+  to_org_id: number | null
+  to_org_name: string | null
+  external_org: string | null
+  direction: 'internal' | 'outgoing' | 'incoming'
+  status: TransferStatus
+  status_title: string
+  requested_on: string
+  letter_number: string | null
+  letter_valid_until: string | null
+  return_slip_on: string | null
+  reason: string
+  steps: TransferStep[]
+}
+
+export interface ImportError {
+  row: number
+  column: string
+  value: string
+  message: string
+}
+
+export interface ImportJob {
+  id: number | string
+  status: 'running' | 'failed' | 'done'
+  total_rows: number
+  processed_rows: number
+  imported: number
+  errors: ImportError[]
+}
+
+export type ImportFormat = 'csv' | 'xlsx' | 'jsonl'
