@@ -161,7 +161,7 @@ Result<void> RewritePaths(db::Connection& c, const std::string& old_prefix,
     if (!opened) return Fail(opened.error());
   }
   if (Hooks().on_path_change) {
-    auto moved = Hooks().on_path_change(c, old_prefix, new_prefix);
+    auto moved = Hooks().on_path_change(c, old_prefix, new_prefix, date);
     if (!moved) return Fail(moved.error());
   }
   return {};

@@ -76,9 +76,10 @@ struct MembershipHooks {
   std::function<Result<std::map<std::string, std::int64_t>>(db::Connection&,
                                                             const std::vector<std::string>&)>
       subtree_member_counts;
-  //! The subtree under `old_prefix` now lies under `new_prefix` (a move).
+  //! The subtree under `old_prefix` now lies under `new_prefix` from `date` (a move: its members
+  //! leave one subtree and join another, 整建制).
   std::function<Result<void>(db::Connection&, const std::string& old_prefix,
-                             const std::string& new_prefix)>
+                             const std::string& new_prefix, const std::string& date)>
       on_path_change;
   //! Every active member of `from` becomes a member of `into` (a merge) on `change.date`.
   std::function<Result<void>(db::Connection&, const Change& change, std::int64_t from,

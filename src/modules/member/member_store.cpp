@@ -1,0 +1,649 @@
+#include "modules/member/member_store.h"
+
+#include <algorithm>
+
+#include "modules/member/pinyin.h"
+#include "modules/member/vocabulary.h"
+#include "platform/identity/id_number.h"
+#include "platform/json/json.h"
+#include "platform/util/clock.h"
+#include "platform/util/date.h"
+
+namespace zhibu::member {
+namespace {
+
+constexpr std::string_view kSummaryColumns =
+    "m.id, m.name, m.sex, m.birth_date, m.id_number_masked, m.phone_masked, m.org_id, o.name, "
+    "m.status, m.category, m.joined_on, m.confirmed_on";
+constexpr std::string_view kDetailColumns =
+    ", m.ethnicity, m.education, m.degree, m.occupation, m.work_unit, m.household, m.address, "
+    "m.work_started_on, m.exit_kind, m.hardship, m.away_since, m.destination, m.attached_org_id, "
+    "a.name, m.lost_contact_since, m.org_path, m.status_on";
+constexpr std::string_view kInsertMember =
+    "INSERT INTO member (org_id, org_path, name, initials, sex, ethnicity, birth_date, "
+    "id_number_cipher, id_number_index, id_number_masked, phone_cipher, phone_index, "
+    "phone_masked, education, degree, occupation, work_unit, household, address, joined_on, "
+    "confirmed_on, work_started_on, category, status, status_on, hardship, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+    "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27) RETURNING id";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO member_event (member_id, kind, happened_on, org_id, org_path, other_org_id, "
+    "reason, account_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+constexpr std::string_view kOpenSpan =
+    "INSERT INTO member_span (member_id, org_id, status, valid_from) VALUES ($1, $2, $3, $4)";
+constexpr std::string_view kCloseSpan =
+    "UPDATE member_span SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL";
+constexpr std::string_view kIdTaken = "SELECT id FROM member WHERE id_number_index = $1";
+constexpr std::size_t kMaxText = 200;
+
+Error NotFound() { return Error::NotFound("member.not_found", "党员不存在或不在您的管理范围内"); }
+
+Error Invalid(std::string code, std::string message, std::string field) {
+  return Error::Invalid(std::move(code), std::move(message), std::move(field));
+}
+
+std::string MaskPhone(std::string_view phone) {
+  if (phone.size() != 11) return std::string(phone.size(), '*');
+  return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
+}
+
+bool IsMobilePhone(std::string_view text) {
+  return text.size() == 11 && text[0] == '1' &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+db::Value OptionalText(const std::string& text) {
+  return text.empty() ? db::Value(nullptr) : db::Value(text);
+}
+
+boost::json::value Nullable(const db::ResultSet& r, std::size_t i, std::size_t col) {
+  auto v = r.OptionalText(i, col);
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::object SummaryJson(const db::ResultSet& r, std::size_t i) {
+  std::string status = r.Text(i, 8);
+  std::string category = r.Text(i, 9);
+  std::string sex = r.Text(i, 2);
+  return {{"id", r.Int(i, 0)},
+          {"name", r.Text(i, 1)},
+          {"sex", sex},
+          {"sex_title", TitleOf(Sexes(), sex)},
+          {"birth_date", r.Text(i, 3)},
+          {"id_number_masked", r.Text(i, 4)},
+          {"phone_masked", r.Text(i, 5)},
+          {"org_id", r.Int(i, 6)},
+          {"org_name", r.Text(i, 7)},
+          {"status", status},
+          {"status_title", TitleOf(Statuses(), status)},
+          {"category", category},
+          {"category_title", TitleOf(Categories(), category)},
+          {"joined_on", r.Text(i, 10)},
+          {"confirmed_on", Nullable(r, i, 11)}};
+}
+
+Result<std::string> OrgPath(db::Connection& c, std::int64_t org_id) {
+  auto rows = c.Query("SELECT path FROM organisation WHERE id = $1", {org_id});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  return rows->Text(0, 0);
+}
+
+Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
+                   std::int64_t id, boost::json::object detail) {
+  if (!change.reason.empty()) detail["reason"] = change.reason;
+  if (!change.date.empty()) detail["date"] = change.date;
+  auto logged = audit::Append(
+      c, {change.actor, std::move(action), "member:" + std::to_string(id), "success", detail});
+  if (!logged) return Fail(logged.error());
+  return {};
+}
+
+//! The member's row for a change: status, org and path (404 outside the scope).
+struct Current {
+  std::int64_t org_id = 0;
+  std::string org_path;
+  std::string status;
+  std::string joined_on;
+};
+Result<Current> LoadCurrent(db::Connection& c, const org::SubtreeScope& scope, std::int64_t id) {
+  std::vector<db::Value> params{id};
+  std::string sql =
+      "SELECT org_id, org_path, status, joined_on FROM member m WHERE m.id = $1 AND " +
+      scope.Condition("m.org_path", params);
+  auto rows = c.Query(sql, std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  return Current{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3)};
+}
+
+}  // namespace
+
+Result<PreparedMember> PrepareMember(const MemberInput& in, const std::string& today) {
+  PreparedMember out;
+  out.input = in;
+  if (in.name.empty() || in.name.size() > 100) {
+    return Fail(Invalid("member.name_invalid", "姓名不能为空，不超过 100 字节", "name"));
+  }
+  auto id = identity::ParseIdNumber(in.id_number, today);
+  if (!id) {
+    Error e = id.error();
+    e.field = "id_number";
+    return Fail(e);
+  }
+  out.id_number = id->number;
+  out.birth_date = id->birth_date;
+  out.sex = std::string(identity::SexName(id->sex));
+  if (!in.phone.empty() && !IsMobilePhone(in.phone)) {
+    return Fail(Invalid("member.phone_invalid", "手机号码应为 1 开头的 11 位数字", "phone"));
+  }
+  if (in.ethnicity.empty() || in.ethnicity.size() > 32) {
+    return Fail(Invalid("member.ethnicity_invalid", "请填写民族", "ethnicity"));
+  }
+  if (TitleOf(Educations(), in.education).empty()) {
+    return Fail(Invalid("member.education_invalid", "未知的学历：" + in.education.substr(0, 32),
+                        "education"));
+  }
+  if (TitleOf(Categories(), in.category).empty()) {
+    return Fail(Invalid("member.category_invalid", "未知的党员类别：" + in.category.substr(0, 32),
+                        "category"));
+  }
+  for (auto [value, field] :
+       {std::pair{&in.degree, "degree"}, std::pair{&in.occupation, "occupation"},
+        std::pair{&in.work_unit, "work_unit"}, std::pair{&in.household, "household"},
+        std::pair{&in.address, "address"}}) {
+    if (value->size() > kMaxText) {
+      return Fail(Invalid("member.text_too_long", std::string(field) + " 不超过 200 字节", field));
+    }
+  }
+  auto joined = ParseIsoDate(in.joined_on);
+  if (!joined) {
+    return Fail(
+        Invalid("member.joined_on_invalid", "入党日期应为 YYYY-MM-DD 格式的有效日期", "joined_on"));
+  }
+  if (in.joined_on > today) {
+    return Fail(Invalid("member.joined_on_future", "入党日期不能晚于今天", "joined_on"));
+  }
+  // 党章 第一条: 年满十八岁 — the 支部大会 cannot admit anyone before their 18th birthday.
+  if (WholeYearsBetween(*ParseIsoDate(out.birth_date), *joined) < 18) {
+    return Fail(Error::Unprocessable("member.joined_under_18",
+                                     "入党日期早于年满 18 周岁之日（出生 " + out.birth_date + "）",
+                                     "joined_on", "中国共产党章程 第一条"));
+  }
+  if (!in.confirmed_on.empty()) {
+    auto confirmed = ParseIsoDate(in.confirmed_on);
+    if (!confirmed) {
+      return Fail(Invalid("member.confirmed_on_invalid", "转正日期应为 YYYY-MM-DD 格式的有效日期",
+                          "confirmed_on"));
+    }
+    if (in.confirmed_on <= in.joined_on) {
+      return Fail(Error::Unprocessable("member.confirmed_before_joined", "转正日期应晚于入党日期",
+                                       "confirmed_on", "中国共产党章程 第七条（预备期一年）"));
+    }
+    if (in.confirmed_on > today) {
+      return Fail(Invalid("member.confirmed_on_future", "转正日期不能晚于今天", "confirmed_on"));
+    }
+  }
+  if (!in.work_started_on.empty() && !ParseIsoDate(in.work_started_on)) {
+    return Fail(Invalid("member.work_started_on_invalid", "参加工作日期应为 YYYY-MM-DD 格式",
+                        "work_started_on"));
+  }
+  out.status = in.confirmed_on.empty() ? "probationary" : "full";
+  static const std::array kAdmissions = {"develop", "transfer_in", "rejoin", "restore"};
+  if (std::find(kAdmissions.begin(), kAdmissions.end(), in.event_kind) == kAdmissions.end()) {
+    return Fail(
+        Invalid("member.event_kind_invalid",
+                "新增党员的方式应为 develop（发展）、transfer_in（转入）、rejoin（重新入党）或 "
+                "restore（恢复党籍）",
+                "event_kind"));
+  }
+  out.event_date = in.event_date;
+  if (out.event_date.empty()) out.event_date = in.event_kind == "develop" ? in.joined_on : today;
+  if (!ParseIsoDate(out.event_date) || out.event_date > today) {
+    return Fail(Invalid("member.event_date_invalid", "变动日期应为不晚于今天的有效日期", "date"));
+  }
+  if (out.event_date < in.joined_on) {
+    return Fail(Invalid("member.event_date_before_joined", "变动日期不能早于入党日期", "date"));
+  }
+  out.initials = PinyinInitials(in.name);
+  return out;
+}
+
+Result<MemberInput> MemberInputFromJson(const boost::json::value& body) {
+  MemberInput in;
+  if (!body.is_object())
+    return Fail(Invalid("request.body_not_object", "请求体应为 JSON 对象", ""));
+  auto org = IntField(body, "org_id", true);
+  if (!org) return Fail(org.error());
+  in.org_id = **org;
+  struct Field {
+    const char* name;
+    std::string* into;
+    bool required;
+  };
+  for (const Field& f :
+       {Field{"name", &in.name, true}, Field{"id_number", &in.id_number, true},
+        Field{"phone", &in.phone, false}, Field{"ethnicity", &in.ethnicity, true},
+        Field{"education", &in.education, true}, Field{"degree", &in.degree, false},
+        Field{"occupation", &in.occupation, false}, Field{"work_unit", &in.work_unit, false},
+        Field{"household", &in.household, false}, Field{"address", &in.address, false},
+        Field{"joined_on", &in.joined_on, true}, Field{"confirmed_on", &in.confirmed_on, false},
+        Field{"work_started_on", &in.work_started_on, false}, Field{"category", &in.category, true},
+        Field{"event_kind", &in.event_kind, false}, Field{"date", &in.event_date, false},
+        Field{"reason", &in.reason, false}}) {
+    auto v = StringField(body, f.name, f.required, 400);
+    if (!v) return Fail(v.error());
+    if (*v) *f.into = **v;
+  }
+  if (in.event_kind.empty()) in.event_kind = "develop";
+  if (const auto* h = body.get_object().if_contains("hardship"); h && h->is_bool()) {
+    in.hardship = h->get_bool();
+  }
+  return in;
+}
+
+Result<void> AddEvent(db::Connection& c, std::int64_t member_id, std::string_view kind,
+                      const std::string& date, std::int64_t org_id,
+                      std::optional<std::int64_t> other_org, const std::string& reason,
+                      std::optional<std::int64_t> account_id) {
+  auto path = OrgPath(c, org_id);
+  if (!path) return Fail(path.error());
+  auto done = c.Execute(
+      kInsertEvent, {member_id, std::string(kind), date, org_id, *path,
+                     other_org ? db::Value(*other_org) : db::Value(nullptr), reason,
+                     account_id ? db::Value(*account_id) : db::Value(nullptr), NowShanghaiIso()});
+  if (!done) return Fail(done.error());
+  return {};
+}
+
+Result<std::int64_t> CreateMember(db::Connection& c, const org::SubtreeScope& scope,
+                                  const crypto::FieldCipher& cipher, const org::Change& change,
+                                  const PreparedMember& m) {
+  auto branch = org::GetOrg(c, scope, m.input.org_id);
+  if (!branch) {
+    return Fail(Invalid("member.org_not_found", "所在党组织不存在或不在您的管理范围内", "org_id"));
+  }
+  if (branch->status != "active" || !org::IsBranchKind(branch->kind)) {
+    return Fail(Invalid("member.org_not_branch",
+                        "党员只能编入正常状态的党支部（含联合、临时党支部）", "org_id"));
+  }
+  std::string id_index = cipher.BlindIndex(m.id_number);
+  auto taken = c.Query(kIdTaken, {id_index});
+  if (!taken) return Fail(taken.error());
+  if (!taken->empty()) {
+    return Fail(
+        Error::Conflict("member.duplicate_id", "该身份证号码已在党员信息库中", "id_number"));
+  }
+  const MemberInput& in = m.input;
+  db::Value phone_cipher = nullptr, phone_index = nullptr;
+  if (!in.phone.empty()) {
+    phone_cipher = db::Blob{cipher.Encrypt(in.phone)};
+    phone_index = cipher.BlindIndex(in.phone);
+  }
+  std::string now = NowShanghaiIso();
+  auto inserted = c.Query(kInsertMember, {branch->id,
+                                          branch->path,
+                                          in.name,
+                                          m.initials,
+                                          m.sex,
+                                          in.ethnicity,
+                                          m.birth_date,
+                                          db::Blob{cipher.Encrypt(m.id_number)},
+                                          id_index,
+                                          identity::MaskIdNumber(m.id_number),
+                                          phone_cipher,
+                                          phone_index,
+                                          MaskPhone(in.phone),
+                                          in.education,
+                                          in.degree,
+                                          in.occupation,
+                                          in.work_unit,
+                                          in.household,
+                                          in.address,
+                                          in.joined_on,
+                                          OptionalText(in.confirmed_on),
+                                          OptionalText(in.work_started_on),
+                                          in.category,
+                                          m.status,
+                                          m.event_date,
+                                          static_cast<std::int64_t>(in.hardship ? 1 : 0),
+                                          now});
+  if (!inserted) return Fail(inserted.error());
+  std::int64_t id = inserted->Int(0, 0);
+  auto span = c.Execute(kOpenSpan, {id, branch->id, m.status, m.event_date});
+  if (!span) return Fail(span.error());
+  std::string reason =
+      in.reason.empty() ? std::string(TitleOf(EventKinds(), in.event_kind)) : in.reason;
+  auto event = AddEvent(c, id, in.event_kind, m.event_date, branch->id, std::nullopt, reason,
+                        change.account_id);
+  if (!event) return Fail(event.error());
+  // The audit detail never holds the clear numbers, only their masked forms.
+  auto logged = Audit(c, change, "member.create", id,
+                      {{"after",
+                        {{"name", in.name},
+                         {"org_id", branch->id},
+                         {"id_number", identity::MaskIdNumber(m.id_number)},
+                         {"phone", MaskPhone(in.phone)},
+                         {"status", m.status},
+                         {"event", in.event_kind}}}});
+  if (!logged) return Fail(logged.error());
+  return id;
+}
+
+Result<boost::json::object> GetMember(db::Connection& c, const org::SubtreeScope& scope,
+                                      std::int64_t id) {
+  std::vector<db::Value> params{id};
+  std::string sql = "SELECT " + std::string(kSummaryColumns) + std::string(kDetailColumns) +
+                    " FROM member m JOIN organisation o ON o.id = m.org_id LEFT JOIN organisation "
+                    "a ON a.id = m.attached_org_id WHERE m.id = $1 AND " +
+                    scope.Condition("m.org_path", params);
+  auto rows = c.Query(sql, std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  const auto& r = *rows;
+  boost::json::object j = SummaryJson(r, 0);
+  std::string education = r.Text(0, 13);
+  j["ethnicity"] = r.Text(0, 12);
+  j["education"] = education;
+  j["education_title"] = TitleOf(Educations(), education);
+  j["degree"] = r.Text(0, 14);
+  j["occupation"] = r.Text(0, 15);
+  j["work_unit"] = r.Text(0, 16);
+  j["household"] = r.Text(0, 17);
+  j["address"] = r.Text(0, 18);
+  j["work_started_on"] = Nullable(r, 0, 19);
+  auto exit_kind = r.OptionalText(0, 20);
+  j["exit_kind"] = exit_kind ? boost::json::value(*exit_kind) : nullptr;
+  j["exit_kind_title"] = exit_kind ? boost::json::value(TitleOf(ExitKinds(), *exit_kind)) : nullptr;
+  j["hardship"] = r.Int(0, 21) != 0;
+  if (auto away = r.OptionalText(0, 22)) {
+    boost::json::object mobile{{"away_since", *away}, {"destination", r.Text(0, 23)}};
+    mobile["attached_org_id"] =
+        r.IsNull(0, 24) ? boost::json::value(nullptr) : boost::json::value(r.Int(0, 24));
+    mobile["attached_org_name"] = Nullable(r, 0, 25);
+    j["mobile"] = std::move(mobile);
+  } else {
+    j["mobile"] = nullptr;
+  }
+  j["lost_contact_since"] = Nullable(r, 0, 26);
+  j["status_on"] = r.Text(0, 28);
+  // 党龄 counts from 转正 (党章 第七条).
+  if (auto confirmed = r.OptionalText(0, 11)) {
+    j["standing_years"] =
+        WholeYearsBetween(*ParseIsoDate(*confirmed), *ParseIsoDate(TodayShanghai()));
+  } else {
+    j["standing_years"] = nullptr;
+  }
+  return j;
+}
+
+Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeScope& scope,
+                                        const crypto::FieldCipher& cipher,
+                                        const MemberQuery& query) {
+  std::vector<db::Value> params;
+  std::string where = scope.Condition("m.org_path", params);
+  if (query.org_id) {
+    auto org = org::GetOrg(c, scope, *query.org_id);
+    if (!org) return Fail(org.error());
+    params.emplace_back(org->path);
+    where += " AND m.org_path >= $" + std::to_string(params.size());
+    params.emplace_back(org::SubtreeEnd(org->path));
+    where += " AND m.org_path < $" + std::to_string(params.size());
+  }
+  if (query.status.empty()) {
+    where += " AND m.status IN ('full', 'probationary')";
+  } else if (query.status != "all") {
+    if (TitleOf(Statuses(), query.status).empty()) {
+      return Fail(Invalid("member.status_invalid", "未知的党员状态：" + query.status.substr(0, 32),
+                          "status"));
+    }
+    params.emplace_back(query.status);
+    where += " AND m.status = $" + std::to_string(params.size());
+  }
+  std::string q = query.q;
+  if (!q.empty()) {
+    if (q.size() > 64) return Fail(Invalid("member.query_too_long", "查询内容过长", "q"));
+    if (auto id = identity::ParseIdNumber(q); id) {
+      params.emplace_back(cipher.BlindIndex(id->number));
+      where += " AND m.id_number_index = $" + std::to_string(params.size());
+    } else if (IsMobilePhone(q)) {
+      params.emplace_back(cipher.BlindIndex(q));
+      where += " AND m.phone_index = $" + std::to_string(params.size());
+    } else if (LooksLikeInitials(q)) {
+      std::string lower = q;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      params.emplace_back(lower);
+      params.emplace_back(lower + "{");  // '{' follows 'z'
+      where += " AND m.initials >= $" + std::to_string(params.size() - 1) + " AND m.initials < $" +
+               std::to_string(params.size());
+    } else {
+      // A name prefix, as a range so that no LIKE pattern characters need escaping.
+      params.emplace_back(q);
+      params.emplace_back(q + "\xF4\x8F\xBF\xBF");
+      where += " AND m.name >= $" + std::to_string(params.size() - 1) + " AND m.name < $" +
+               std::to_string(params.size());
+    }
+  }
+  auto total =
+      c.Query("SELECT COUNT(*) FROM member m WHERE " + where, std::span<const db::Value>(params));
+  if (!total) return Fail(total.error());
+  params.emplace_back(query.page_size);
+  std::string limit = "$" + std::to_string(params.size());
+  params.emplace_back((query.page - 1) * query.page_size);
+  std::string offset = "$" + std::to_string(params.size());
+  auto rows = c.Query("SELECT " + std::string(kSummaryColumns) +
+                          " FROM member m JOIN organisation o ON o.id = m.org_id WHERE " + where +
+                          " ORDER BY m.id LIMIT " + limit + " OFFSET " + offset,
+                      std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  boost::json::array items;
+  for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(SummaryJson(*rows, i));
+  return boost::json::object{{"items", std::move(items)},
+                             {"total", total->Int(0, 0)},
+                             {"page", query.page},
+                             {"page_size", query.page_size}};
+}
+
+Result<boost::json::object> UnmaskMember(db::Connection& c, const org::SubtreeScope& scope,
+                                         const crypto::FieldCipher& cipher,
+                                         const org::Change& change, std::int64_t id) {
+  if (change.reason.empty()) {
+    return Fail(Invalid("member.unmask_reason_missing", "查看完整个人信息须填写事由", "reason"));
+  }
+  std::vector<db::Value> params{id};
+  std::string sql = "SELECT id_number_cipher, phone_cipher FROM member m WHERE m.id = $1 AND " +
+                    scope.Condition("m.org_path", params);
+  auto rows = c.Query(sql, std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  auto number = cipher.Decrypt(rows->Bytes(0, 0).bytes);
+  if (!number) return Fail(number.error());
+  boost::json::object out{{"id_number", *number}};
+  if (rows->IsNull(0, 1)) {
+    out["phone"] = nullptr;
+  } else {
+    auto phone = cipher.Decrypt(rows->Bytes(0, 1).bytes);
+    if (!phone) return Fail(phone.error());
+    out["phone"] = *phone;
+  }
+  auto logged = Audit(c, change, "member.unmask", id, {{"fields", {"id_number", "phone"}}});
+  if (!logged) return Fail(logged.error());
+  return out;
+}
+
+Result<boost::json::array> EventsOf(db::Connection& c, const org::SubtreeScope& scope,
+                                    std::int64_t id) {
+  auto current = LoadCurrent(c, scope, id);
+  if (!current) return Fail(current.error());
+  auto rows = c.Query(
+      "SELECT e.id, e.kind, e.happened_on, e.org_id, o.name, e.reason, e.other_org_id, x.name "
+      "FROM member_event e JOIN organisation o ON o.id = e.org_id LEFT JOIN organisation x ON "
+      "x.id = e.other_org_id WHERE e.member_id = $1 ORDER BY e.happened_on, e.id",
+      {id});
+  if (!rows) return Fail(rows.error());
+  boost::json::array out;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    std::string kind = rows->Text(i, 1);
+    boost::json::object e{{"id", rows->Int(i, 0)},
+                          {"kind", kind},
+                          {"kind_title", TitleOf(EventKinds(), kind)},
+                          {"date", rows->Text(i, 2)},
+                          {"org_id", rows->Int(i, 3)},
+                          {"org_name", rows->Text(i, 4)},
+                          {"reason", rows->Text(i, 5)}};
+    e["other_org_name"] = Nullable(*rows, i, 7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<void> MoveMember(db::Connection& c, const org::Change& change, std::int64_t member_id,
+                        std::int64_t to_org, std::string_view out_kind, std::string_view in_kind) {
+  auto rows = c.Query("SELECT org_id, status FROM member WHERE id = $1", {member_id});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  std::int64_t from_org = rows->Int(0, 0);
+  std::string status = rows->Text(0, 1);
+  auto out = AddEvent(c, member_id, out_kind, change.date, from_org, to_org, change.reason,
+                      change.account_id);
+  if (!out) return Fail(out.error());
+  auto path = OrgPath(c, to_org);
+  if (!path) return Fail(path.error());
+  auto moved = c.Execute(
+      "UPDATE member SET org_id = $2, org_path = $3, group_id = NULL, updated_at = $4 WHERE id = "
+      "$1",
+      {member_id, to_org, *path, NowShanghaiIso()});
+  if (!moved) return Fail(moved.error());
+  auto closed = c.Execute(kCloseSpan, {member_id, change.date});
+  if (!closed) return Fail(closed.error());
+  auto opened = c.Execute(kOpenSpan, {member_id, to_org, status, change.date});
+  if (!opened) return Fail(opened.error());
+  return AddEvent(c, member_id, in_kind, change.date, to_org, from_org, change.reason,
+                  change.account_id);
+}
+
+Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeScope& scope,
+                                         const org::Change& change, std::int64_t id,
+                                         const std::string& status, const std::string& exit_kind) {
+  auto current = LoadCurrent(c, scope, id);
+  if (!current) return Fail(current.error());
+  auto date = ParseIsoDate(change.date);
+  if (!date || change.date > TodayShanghai()) {
+    return Fail(Invalid("member.date_invalid", "变动日期应为不晚于今天的有效日期", "date"));
+  }
+  if (change.reason.empty()) {
+    return Fail(Invalid("member.reason_missing", "请填写变动原因或依据", "reason"));
+  }
+  if (change.date < current->joined_on) {
+    return Fail(Invalid("member.date_before_joined", "变动日期不能早于入党日期", "date"));
+  }
+  const std::string& from = current->status;
+  std::string event;
+  if (status == "full" && from == "probationary") {
+    event = "confirm";
+  } else if (status == "suspended" && IsMemberStatus(from)) {
+    event = "suspend";
+  } else if (status == "full" && from == "suspended") {
+    event = "restore";
+  } else if (status == "exited" && (IsMemberStatus(from) || from == "suspended")) {
+    if (TitleOf(ExitKinds(), exit_kind).empty()) {
+      return Fail(Invalid("member.exit_kind_invalid", "请选择出党方式", "exit_kind"));
+    }
+    if (exit_kind == "probation_cancelled" && from != "probationary") {
+      return Fail(Error::Unprocessable("member.not_probationary",
+                                       "只有预备党员才能取消预备党员资格", "exit_kind",
+                                       "中国共产党章程 第七条"));
+    }
+    event = "exit";
+  } else if (status == "deceased" && (IsMemberStatus(from) || from == "suspended")) {
+    event = "death";
+  } else {
+    return Fail(Error::Conflict(
+        "member.status_transition",
+        "不能从“" + std::string(TitleOf(Statuses(), from)) + "”变为“" +
+            std::string(TitleOf(Statuses(), status).empty() ? status
+                                                            : TitleOf(Statuses(), status)) +
+            "”",
+        "status"));
+  }
+  std::string confirmed = event == "confirm" ? change.date : std::string();
+  auto updated = c.Execute(
+      "UPDATE member SET status = $2, status_on = $3, exit_kind = $4, confirmed_on = "
+      "COALESCE($5, confirmed_on), updated_at = $6 WHERE id = $1",
+      {id, status, change.date, event == "exit" ? db::Value(exit_kind) : db::Value(nullptr),
+       OptionalText(confirmed), NowShanghaiIso()});
+  if (!updated) return Fail(updated.error());
+  auto closed = c.Execute(kCloseSpan, {id, change.date});
+  if (!closed) return Fail(closed.error());
+  if (IsMemberStatus(status)) {
+    auto opened = c.Execute(kOpenSpan, {id, current->org_id, status, change.date});
+    if (!opened) return Fail(opened.error());
+  }
+  auto added = AddEvent(c, id, event, change.date, current->org_id, std::nullopt, change.reason,
+                        change.account_id);
+  if (!added) return Fail(added.error());
+  auto logged = Audit(
+      c, change, "member.status", id,
+      {{"before", {{"status", from}}}, {"after", {{"status", status}, {"exit_kind", exit_kind}}}});
+  if (!logged) return Fail(logged.error());
+  return GetMember(c, scope, id);
+}
+
+void InstallTreeHooks() {
+  auto& hooks = org::Hooks();
+  hooks.subtree_member_counts =
+      [](db::Connection& c,
+         const std::vector<std::string>& paths) -> Result<std::map<std::string, std::int64_t>> {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& path : paths) {
+      auto rows = c.Query(
+          "SELECT COUNT(*) FROM member WHERE org_path >= $1 AND org_path < $2 AND status IN "
+          "('full', 'probationary')",
+          {path, org::SubtreeEnd(path)});
+      if (!rows) return Fail(rows.error());
+      out[path] = rows->Int(0, 0);
+    }
+    return out;
+  };
+  hooks.on_path_change = [](db::Connection& c, const std::string& old_prefix,
+                            const std::string& new_prefix,
+                            const std::string& date) -> Result<void> {
+    // Members keep their branch, whose path changed: for the subtrees they leave and join this
+    // is 整建制转出 / 整建制转入, recorded with the old and the new path.
+    auto rows = c.Query(
+        "SELECT id, org_id, org_path, status FROM member WHERE org_path >= $1 AND org_path < $2",
+        {old_prefix, org::SubtreeEnd(old_prefix)});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      std::int64_t id = rows->Int(i, 0);
+      std::string old_path = rows->Text(i, 2);
+      std::string path = new_prefix + old_path.substr(old_prefix.size());
+      auto done = c.Execute("UPDATE member SET org_path = $2 WHERE id = $1", {id, path});
+      if (!done) return Fail(done.error());
+      if (!IsMemberStatus(rows->Text(i, 3))) continue;
+      for (auto [kind, recorded] : {std::pair{"bulk_out", old_path}, std::pair{"bulk_in", path}}) {
+        auto event = c.Execute(kInsertEvent,
+                               {id, std::string(kind), date, rows->Int(i, 1), recorded, nullptr,
+                                std::string("组织隶属关系调整"), nullptr, NowShanghaiIso()});
+        if (!event) return Fail(event.error());
+      }
+    }
+    return {};
+  };
+  hooks.on_merge = [](db::Connection& c, const org::Change& change, std::int64_t from,
+                      std::int64_t into) -> Result<void> {
+    auto rows = c.Query(
+        "SELECT id FROM member WHERE org_id = $1 AND status IN ('full', 'probationary') ORDER BY "
+        "id",
+        {from});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      auto moved = MoveMember(c, change, rows->Int(i, 0), into, "bulk_out", "bulk_in");
+      if (!moved) return Fail(moved.error());
+    }
+    return {};
+  };
+}
+
+}  // namespace zhibu::member

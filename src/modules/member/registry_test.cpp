@@ -1,0 +1,205 @@
+//! The member registry on the demo county: exact counts, the annual balance identity of spec 03,
+//! subtree scoping (out of scope is not found), search, and no clear personal numbers on disk.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "modules/member/demo.h"
+#include "modules/member/member_store.h"
+#include "modules/member/pinyin.h"
+#include "modules/member/statistics.h"
+#include "platform/db/migrations.h"
+#include "platform/module/manifest.h"
+
+namespace zhibu::member {
+namespace {
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                     ("zhibu-registry-" + std::to_string(::getpid())));
+    std::filesystem::create_directories(*dir_);
+    auto db = db::Database::Open("sqlite:" + (*dir_ / "z.db").string());
+    ASSERT_TRUE(db.has_value());
+    db_ = db->release();
+    ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
+    cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
+    InstallTreeHooks();
+    auto report = GenerateDemo(*db_, *cipher_, CountyScale(), 7, "2026-11-23");
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    report_ = *report;
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete cipher_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::filesystem::path* dir_;
+  static db::Database* db_;
+  static crypto::FieldCipher* cipher_;
+  static DemoReport report_;
+};
+std::filesystem::path* RegistryTest::dir_ = nullptr;
+db::Database* RegistryTest::db_ = nullptr;
+crypto::FieldCipher* RegistryTest::cipher_ = nullptr;
+DemoReport RegistryTest::report_;
+
+TEST(PinyinTest, InitialsOfNames) {
+  EXPECT_EQ(PinyinInitials("张三"), "zs");
+  EXPECT_EQ(PinyinInitials("欧阳修"), "oyx");
+  EXPECT_EQ(PinyinInitials("李A"), "la");
+  EXPECT_TRUE(LooksLikeInitials("zs"));
+  EXPECT_FALSE(LooksLikeInitials("张"));
+  EXPECT_FALSE(LooksLikeInitials("z1"));
+}
+
+TEST_F(RegistryTest, CountyHasTheSpecifiedCounts) {
+  EXPECT_EQ(report_.organisations, 2600);
+  EXPECT_EQ(report_.members, 63000);
+  auto counts = db_->Read([](db::Connection& c) -> Result<std::pair<std::int64_t, std::int64_t>> {
+    auto orgs = c.Query("SELECT COUNT(*) FROM organisation");
+    auto members = c.Query("SELECT COUNT(*) FROM member");
+    if (!orgs || !members) return Fail(Error::Internal("test", "query"));
+    return std::pair{orgs->Int(0, 0), members->Int(0, 0)};
+  });
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(counts->first, 2600);
+  EXPECT_EQ(counts->second, 63000);
+}
+
+//! 本年底应有数 = 上年底总数 + 本年增加 − 本年减少 (党内统计年报 表1), for the whole county and
+//! for one town, whose members also transfer to and from other towns during the year.
+TEST_F(RegistryTest, AnnualBalanceHolds) {
+  auto check = db_->Read([](db::Connection& c) -> Result<std::vector<std::int64_t>> {
+    auto towns =
+        c.Query("SELECT path FROM organisation WHERE depth IN (0, 1) ORDER BY depth, id LIMIT 5");
+    if (!towns) return Fail(towns.error());
+    std::vector<std::int64_t> mismatches;
+    for (std::size_t i = 0; i < towns->size(); ++i) {
+      std::string path = towns->Text(i, 0);
+      auto before = MemberCountOn(c, path, "2024-12-31");
+      auto after = MemberCountOn(c, path, "2025-12-31");
+      auto flow = NetFlow(c, path, "2025-01-01", "2025-12-31");
+      if (!before || !after || !flow) return Fail(Error::Internal("test", "query"));
+      if (i == 0) {
+        EXPECT_GT(*before, 50000);
+        EXPECT_NE(*flow, 0);
+      }
+      mismatches.push_back(*after - (*before + *flow));
+    }
+    return mismatches;
+  });
+  ASSERT_TRUE(check.has_value());
+  for (std::int64_t m : *check) EXPECT_EQ(m, 0);
+}
+
+TEST_F(RegistryTest, ScopeHidesOtherSubtrees) {
+  auto result = db_->Read([](db::Connection& c) -> Result<void> {
+    auto towns =
+        c.Query("SELECT path FROM organisation WHERE kind = 'committee' ORDER BY id LIMIT 2");
+    if (!towns || towns->size() < 2) return Fail(Error::Internal("test", "towns"));
+    auto mine = org::SubtreeScope::Of({towns->Text(0, 0)});
+    auto theirs = c.Query("SELECT id FROM member WHERE org_path >= $1 AND org_path < $2 LIMIT 1",
+                          {towns->Text(1, 0), org::SubtreeEnd(towns->Text(1, 0))});
+    if (!theirs || theirs->empty()) return Fail(Error::Internal("test", "member"));
+    auto got = GetMember(c, mine, theirs->Int(0, 0));
+    EXPECT_FALSE(got.has_value());
+    if (!got) {
+      EXPECT_EQ(got.error().code, "member.not_found");
+    }
+    auto listed = ListMembers(c, mine, *cipher_, MemberQuery{{}, "", "all", 1, 200});
+    if (!listed) return Fail(listed.error());
+    for (const auto& item : listed->at("items").as_array()) {
+      auto id = item.as_object().at("id").as_int64();
+      auto row = c.Query("SELECT org_path FROM member WHERE id = $1", {id});
+      EXPECT_TRUE(row->Text(0, 0).starts_with(towns->Text(0, 0)));
+    }
+    auto statistics = SubtreeStatistics(c, mine, 1, "2026-01-01");
+    EXPECT_FALSE(statistics.has_value());  // the county root is above the scope
+    return {};
+  });
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+}
+
+TEST_F(RegistryTest, SearchFindsByIdNumberPhoneAndInitials) {
+  auto result = db_->Read([](db::Connection& c) -> Result<void> {
+    auto row = c.Query(
+        "SELECT id, id_number_cipher, phone_cipher, initials FROM member WHERE phone_cipher IS "
+        "NOT NULL AND status = 'full' ORDER BY id LIMIT 1");
+    if (!row || row->empty()) return Fail(Error::Internal("test", "member"));
+    std::int64_t id = row->Int(0, 0);
+    auto number = cipher_->Decrypt(row->Bytes(0, 1).bytes);
+    auto phone = cipher_->Decrypt(row->Bytes(0, 2).bytes);
+    auto everything = org::SubtreeScope::Everything();
+    for (const std::string& q : {*number, *phone, row->Text(0, 3)}) {
+      auto found = ListMembers(c, everything, *cipher_, MemberQuery{{}, q, "", 1, 200});
+      if (!found) return Fail(found.error());
+      bool seen = false;
+      for (const auto& item : found->at("items").as_array()) {
+        seen = seen || item.as_object().at("id").as_int64() == id;
+      }
+      EXPECT_TRUE(seen) << "query " << q;
+    }
+    return {};
+  });
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+}
+
+//! spec 02: raw database files contain no ID-card or phone number in clear text.
+TEST_F(RegistryTest, DatabaseFileHoldsNoClearNumbers) {
+  auto sample = db_->Read([](db::Connection& c) -> Result<std::vector<std::string>> {
+    auto rows = c.Query(
+        "SELECT id_number_cipher, phone_cipher FROM member WHERE phone_cipher IS NOT NULL ORDER "
+        "BY id LIMIT 50");
+    if (!rows) return Fail(rows.error());
+    std::vector<std::string> clear;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      clear.push_back(*cipher_->Decrypt(rows->Bytes(i, 0).bytes));
+      clear.push_back(*cipher_->Decrypt(rows->Bytes(i, 1).bytes));
+    }
+    return clear;
+  });
+  ASSERT_TRUE(sample.has_value());
+  ASSERT_EQ(sample->size(), 100u);
+  std::string bytes;
+  for (const auto& entry : std::filesystem::directory_iterator(*dir_)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream all;
+    all << in.rdbuf();
+    bytes += all.str();
+  }
+  ASSERT_GT(bytes.size(), 1'000'000u);
+  for (const auto& clear : *sample) EXPECT_EQ(bytes.find(clear), std::string::npos) << clear;
+}
+
+TEST(PrepareMemberTest, RefusesAdmissionBeforeTheEighteenthBirthday) {
+  MemberInput in;
+  in.org_id = 1;
+  in.name = "张三";
+  in.id_number = "11010519491231002X";
+  in.ethnicity = "汉族";
+  in.education = "bachelor";
+  in.category = "government";
+  in.joined_on = "1967-12-30";  // the day before the 18th birthday
+  auto refused = PrepareMember(in, "2026-11-23");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "member.joined_under_18");
+  in.joined_on = "1967-12-31";  // the 18th birthday
+  auto accepted = PrepareMember(in, "2026-11-23");
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
+  EXPECT_EQ(accepted->sex, "female");
+  EXPECT_EQ(accepted->status, "probationary");
+  in.confirmed_on = "1967-12-31";
+  EXPECT_EQ(PrepareMember(in, "2026-11-23").error().code, "member.confirmed_before_joined");
+  in.confirmed_on = "";
+  in.id_number = "110105194912310021";
+  EXPECT_EQ(PrepareMember(in, "2026-11-23").error().field, "id_number");
+}
+
+}  // namespace
+}  // namespace zhibu::member
