@@ -110,7 +110,7 @@ describe('request', () => {
     fetchMock.mockResolvedValue(
       jsonResponse(401, { error: { code: 'auth.totp_required', message: '请输入身份验证器中的 6 位动态口令', field: 'totp_code' } }),
     )
-    const error = await api.auth.login({ username: 'a', password: 'b' }).catch((e) => e)
+    const error = (await api.auth.login({ username: 'a', password: 'b' }).catch((e) => e)) as ApiError
     expect(error.code).toBe('auth.totp_required')
     expect(onUnauthenticated).not.toHaveBeenCalled()
     expect(notify).not.toHaveBeenCalled()
@@ -118,7 +118,7 @@ describe('request', () => {
 
   it('copes with an answer that is not the envelope', async () => {
     fetchMock.mockResolvedValue(new Response('<html>Bad gateway</html>', { status: 502 }))
-    const error = await request('GET', 'api/v1/orgs/roots').catch((e) => e)
+    const error = (await request('GET', 'api/v1/orgs/roots').catch((e) => e)) as ApiError
     expect(error).toMatchObject({ status: 502, code: 'http.502' })
     expect(error.message).toContain('服务器错误')
     expect(notify).toHaveBeenCalledTimes(1)

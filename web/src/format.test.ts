@@ -82,7 +82,15 @@ describe('format', () => {
   })
 
   it('orders age bands naturally and other counts by size', () => {
-    expect(countsToSeries({ '≥61': 5, '≤30': 3, '31-35': 4, '56-60': 1 }).map((d) => d.name)).toEqual(['≤30', '31-35', '56-60', '≥61'])
+    expect(countsToSeries({ '≥61': 5, '≤30': 3, '31–35': 4, '56–60': 1 }).map((d) => d.name)).toEqual(['≤30', '31–35', '56–60', '≥61'])
+    expect(countsToSeries({ '56-60': 1, '31-35': 4 }).map((d) => d.name)).toEqual(['31-35', '56-60'])
+    expect(countsToSeries({ '50年以上': 1, '预备期': 9, '11–20年': 3, '5年以下': 4 }).map((d) => d.name)).toEqual([
+      '预备期',
+      '5年以下',
+      '11–20年',
+      '50年以上',
+    ])
+    expect(countsToSeries({ b: 1, a: 2, c: 3 }, {}, ['a', 'b', 'c']).map((d) => d.name)).toEqual(['a', 'b', 'c'])
     expect(countsToSeries({ male: 3, female: 7 }, { male: '男', female: '女' })).toEqual([
       { name: '女', value: 7 },
       { name: '男', value: 3 },

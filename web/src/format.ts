@@ -88,22 +88,29 @@ export function isMasked(value: string | null | undefined): boolean {
   return !!value && value.includes('*')
 }
 
-const AGE_BAND_ORDER = ['≤30', '<=30', '31-35', '31–35', '36-40', '36–40', '41-45', '41–45', '46-50', '46–50', '51-55', '51–55', '56-60', '56–60', '≥61', '>=61']
+/** Bands in their natural order (the server's keys: ≤30, 31–35 … ≥61; 预备期, 5年以下 … 50年以上). */
+export const AGE_BAND_ORDER = ['≤30', '31–35', '36–40', '41–45', '46–50', '51–55', '56–60', '≥61']
+export const STANDING_BAND_ORDER = ['预备期', '5年以下', '5–10年', '11–20年', '21–30年', '31–40年', '41–50年', '50年以上']
 
-/** Counts as chart data: [{name, value}], keeping a natural order for age bands and sorting
- *  everything else by count (largest first); `titles` renames keys (`male` → 男). */
-export function countsToSeries(counts: Counts | null | undefined, titles: Record<string, string> = {}): { name: string; value: number }[] {
+const normaliseDash = (k: string) => k.replace(/-/g, '–')
+
+/** Counts as chart data: [{name, value}]. Keys listed in `order` come in that order (age and
+ *  standing bands are recognised by themselves); anything else is sorted by count, largest
+ *  first. `titles` renames keys (`male` → 男). */
+export function countsToSeries(
+  counts: Counts | null | undefined,
+  titles: Record<string, string> = {},
+  order?: string[],
+): { name: string; value: number }[] {
   if (!counts) return []
   const entries = Object.entries(counts).filter(([, v]) => typeof v === 'number')
-  const banded = entries.length > 0 && entries.every(([k]) => AGE_BAND_ORDER.includes(k) || /^\d+[-–]\d+$/.test(k))
-  if (banded) {
-    const rank = (k: string) => {
-      const i = AGE_BAND_ORDER.indexOf(k)
-      return i >= 0 ? i : Number(k.split(/[-–]/)[0])
-    }
-    entries.sort((a, b) => rank(a[0]) - rank(b[0]))
+  const known = [order, AGE_BAND_ORDER, STANDING_BAND_ORDER].find(
+    (o) => o && entries.length > 0 && entries.every(([k]) => o.includes(normaliseDash(k))),
+  )
+  if (known) {
+    entries.sort((a, b) => known.indexOf(normaliseDash(a[0])) - known.indexOf(normaliseDash(b[0])))
   } else {
-    entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh-CN'))
   }
   return entries.map(([k, v]) => ({ name: titles[k] ?? k, value: v }))
 }

@@ -99,6 +99,7 @@ export interface MemberSummary {
   id: number
   name: string
   sex: string
+  sex_title?: string
   birth_date: string
   id_number_masked: string
   phone_masked: string

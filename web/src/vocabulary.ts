@@ -45,6 +45,19 @@ export const MEMBER_COUNT_TITLES: Record<string, string> = {
   suspended: '停止党籍',
   exited: '出党',
   deceased: '死亡',
+  postgraduate: '研究生',
+  bachelor: '大学本科',
+  college: '大学专科',
+  secondary: '中专',
+  high_school: '高中',
+  junior: '初中及以下',
+  government: '机关',
+  community: '社区',
+  rural: '农村',
+  retired: '离退休',
+  unemployed: '下岗失业',
+  private: '非公',
+  mobile: '流动',
 }
 
 export const TRANSFER_STATUS_OPTIONS: { value: string; label: string }[] = [

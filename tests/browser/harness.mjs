@@ -1,0 +1,229 @@
+// The browser tests' harness: a real `zhibu serve --demo` per test (own temporary database,
+// kernel-chosen port, stopped with SIGTERM), Debian's chromium driven by playwright-core (no
+// downloaded browsers), the demo's one-time passwords parsed from the server's stdout, and the
+// forced first password change done through the console like a person would.
+
+import { spawn } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const BINARY = path.resolve(ROOT, process.env.ZHIBU_BINARY ?? 'build/release/zhibu')
+export const WEB_ROOT = path.resolve(ROOT, process.env.ZHIBU_WEB_ROOT ?? 'web/dist')
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+export const SCREENSHOTS = path.resolve(ROOT, process.env.ZHIBU_SCREENSHOTS ?? 'build/screenshots')
+
+export const DESKTOP = { width: 1366, height: 768 }
+export const PHONE = { width: 390, height: 844 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Demo logins printed by `serve --demo`: `登录 USERNAME（ROLE）初始密码 PASSWORD（…`. */
+export function parseDemoLogins(stdout) {
+  const logins = []
+  const re = /登录\s+(\S+?)（([^）]+)）初始密码\s+([^\s（]+)/g
+  for (const m of stdout.matchAll(re)) logins.push({ username: m[1], role: m[2], password: m[3] })
+  return logins
+}
+
+/**
+ * Starts `zhibu serve --demo` on a fresh SQLite database. Resolves once the port file is
+ * written, /healthz answers and the demo logins have been printed.
+ */
+export async function startServer({ timeoutMs = 120_000 } = {}) {
+  if (!existsSync(BINARY)) throw new Error(`zhibu binary not found: ${BINARY} (set ZHIBU_BINARY)`)
+  if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`web console not built: ${WEB_ROOT} (npm run build in web/)`)
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhibu-browser-'))
+  const portFile = path.join(dir, 'port')
+  const args = [
+    'serve',
+    '--demo',
+    '--db',
+    `sqlite:${path.join(dir, 'z.db')}`,
+    '--listen',
+    '127.0.0.1:0',
+    '--port-file',
+    portFile,
+    '--insecure-cookie',
+    '--web-root',
+    WEB_ROOT,
+  ]
+  const child = spawn(BINARY, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  let exited = null
+  const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))))
+
+  const started = Date.now()
+  let base = null
+  while (Date.now() - started < timeoutMs) {
+    if (exited) throw new Error(`zhibu serve exited early (${JSON.stringify(exited)}):\n${stdout}\n${stderr}`)
+    if (!base && existsSync(portFile)) {
+      const port = readFileSync(portFile, 'utf8').trim()
+      if (/^\d+$/.test(port)) base = `http://127.0.0.1:${port}/`
+    }
+    if (base) {
+      try {
+        const r = await fetch(base + 'healthz')
+        if (r.ok && parseDemoLogins(stdout).length > 0) break
+      } catch {
+        /* not yet */
+      }
+    }
+    await sleep(100)
+  }
+  if (!base) {
+    child.kill('SIGKILL')
+    throw new Error(`zhibu serve did not start within ${timeoutMs} ms:\n${stdout}\n${stderr}`)
+  }
+  const logins = parseDemoLogins(stdout)
+
+  return {
+    base,
+    dir,
+    logins,
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    /** The business login whose role matches (组织部管理员 on the root, 支部书记 on a branch). */
+    login(rolePattern) {
+      const found = logins.find((l) => rolePattern.test(l.role) || rolePattern.test(l.username))
+      if (!found) throw new Error(`no demo login matching ${rolePattern}; printed: ${logins.map((l) => `${l.username}（${l.role}）`).join(', ')}`)
+      return found
+    },
+    /** SIGTERM, then waits for a clean exit (0); the temporary folder is removed. */
+    async stop() {
+      if (!exited) child.kill('SIGTERM')
+      const result = await Promise.race([exit, sleep(20_000).then(() => null)])
+      if (!result) {
+        child.kill('SIGKILL')
+        await exit
+        throw new Error('zhibu serve did not stop within 20 s of SIGTERM')
+      }
+      rmSync(dir, { recursive: true, force: true })
+      return result
+    },
+  }
+}
+
+export const ORG_ADMIN = /组织部|org_department_admin|org_admin/
+export const BRANCH_SECRETARY = /支部书记|branch_secretary/
+
+/** Debian's chromium, headless. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=zh-CN'],
+  })
+}
+
+/** A page at the given viewport that records uncaught errors (the test checks none happened). */
+export async function newPage(browser, viewport = DESKTOP) {
+  const phone = viewport.width < 768
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: phone,
+    hasTouch: phone,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.errors = []
+  page.on('pageerror', (e) => page.errors.push(String(e?.stack ?? e)))
+  return page
+}
+
+/** A strong password that the policy accepts and that was never used before. */
+export function freshPassword() {
+  return `Zb-${Math.random().toString(36).slice(2, 8)}!Aa9`
+}
+
+/**
+ * Logs in through the console. When the server demands a new password (every demo account's
+ * first login), changes it through the change-password page. Returns the password in force.
+ */
+export async function logIn(page, base, { username, password }) {
+  await page.goto(base + '#/login')
+  await page.locator('input[name="username"]').fill(username)
+  await page.locator('input[name="password"]').fill(password)
+  await page.locator('[data-test="login-submit"]').click()
+  await page.waitForURL((url) => !url.hash.startsWith('#/login'))
+  let current = password
+  if (page.url().includes('#/password')) {
+    const next = freshPassword()
+    await page.locator('input[name="current_password"]').fill(password)
+    await page.locator('input[name="new_password"]').fill(next)
+    await page.locator('input[name="new_password_again"]').fill(next)
+    await page.locator('[data-test="password-submit"]').click()
+    await page.waitForURL((url) => !url.hash.startsWith('#/password'))
+    current = next
+  }
+  await page.locator('[data-test="user-menu"]').waitFor()
+  return current
+}
+
+/** GET an API path with the page's session (reads facts to drive the UI; never a mock). */
+export async function apiGet(page, apiPath) {
+  return page.evaluate(async (p) => {
+    const r = await fetch(p, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    const text = await r.text()
+    if (!r.ok) throw new Error(`GET ${p} → ${r.status} ${text}`)
+    return text ? JSON.parse(text) : null
+  }, apiPath)
+}
+
+/** Pinyin initials of Chinese text with the ICU pinyin collation (zs for 张三). */
+const LETTERS = 'abcdefghjklmnopqrstwxyz'
+const BOUNDS = [...'阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥扨它穵夕丫帀']
+const collator = new Intl.Collator('zh-Hans-CN-u-co-pinyin')
+export function pinyinInitials(text) {
+  return [...text]
+    .map((ch) => {
+      if (/[a-z0-9]/i.test(ch)) return ch.toLowerCase()
+      let letter = ''
+      for (let i = 0; i < BOUNDS.length; i++) if (collator.compare(BOUNDS[i], ch) <= 0) letter = LETTERS[i]
+      return letter
+    })
+    .join('')
+}
+
+/** Saves a screenshot to build/screenshots/NAME.png (the artefact folder). */
+export async function screenshot(page, name, { fullPage = true } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const file = path.join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage })
+  return file
+}
+
+/** Waits until no Element Plus loading mask is shown and the network is idle. */
+export async function settle(page) {
+  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {})
+}
+
+/** Walks the tree depth-first from the roots to the first active organisation matching `predicate`. */
+export async function findOrg(page, predicate, { maxVisits = 200 } = {}) {
+  const queue = [...(await apiGet(page, 'api/v1/orgs/roots')).items]
+  let visits = 0
+  while (queue.length && visits < maxVisits) {
+    const org = queue.shift()
+    visits++
+    if (org.status === 'active' && (await predicate(org))) return org
+    if (org.child_count > 0) queue.unshift(...(await apiGet(page, `api/v1/orgs/${org.id}/children`)).items)
+  }
+  return null
+}
+
+export const BRANCH_KINDS = ['branch', 'joint_branch', 'temporary_branch']

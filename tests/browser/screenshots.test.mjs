@@ -1,0 +1,156 @@
+// Visits every page of the console at desktop (1366×768) and phone (390×844) sizes and saves a
+// screenshot of each to build/screenshots/ (the CI artefact folder), failing on any uncaught
+// error in the page.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  BRANCH_KINDS,
+  DESKTOP,
+  ORG_ADMIN,
+  PHONE,
+  SCREENSHOTS,
+  apiGet,
+  findOrg,
+  freshPassword,
+  launchBrowser,
+  logIn,
+  newPage,
+  screenshot,
+  settle,
+  startServer,
+} from './harness.mjs'
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function visit(page, url, ready) {
+  await page.goto(url)
+  await settle(page)
+  if (ready) await ready()
+  await sleep(300)
+}
+
+/** The pages of the console, in the order a person would meet them. */
+async function tour(page, base, size, facts) {
+  const shots = []
+  const shoot = async (name) => shots.push(await screenshot(page, `${size}-${name}`))
+
+  await visit(page, `${base}#/`, () => page.locator('.stat-value').first().waitFor())
+  await shoot('03-home')
+
+  if (size === 'phone') {
+    await page.locator('[data-test="menu-button"]').click()
+    await page.locator('.el-drawer [data-test="org-tree"] .el-tree-node').first().waitFor()
+    await sleep(400)
+    await shoot('03b-drawer')
+    await page.keyboard.press('Escape')
+    await sleep(400)
+  }
+
+  await visit(page, `${base}#/orgs/${facts.root.id}`, () => page.locator('[data-test="org-name"]').waitFor())
+  await shoot('04-org-root')
+  await page.getByRole('tab', { name: /下级组织/ }).click()
+  await sleep(300)
+  await shoot('04b-org-root-children')
+
+  await visit(page, `${base}#/orgs/${facts.branch.id}`, () => page.locator('[data-test="org-name"]').waitFor())
+  await page.getByRole('tab', { name: '班子' }).click()
+  await sleep(300)
+  await shoot('05-org-branch-committee')
+  await page.getByRole('tab', { name: '党员' }).click()
+  await settle(page)
+  await shoot('05b-org-branch-members')
+  await page.getByRole('tab', { name: '沿革' }).click()
+  await settle(page)
+  await shoot('05c-org-branch-history')
+  if (size === 'desktop') {
+    await page.getByRole('tab', { name: '概况' }).click()
+    await page.getByRole('button', { name: '调整隶属关系' }).click()
+    await page.locator('.el-dialog').waitFor()
+    await sleep(400)
+    await shoot('05d-org-move-dialog')
+    await page.keyboard.press('Escape')
+  }
+
+  await visit(page, `${base}#/members`, () => page.locator('[data-test="member-table"] .el-table__row').first().waitFor())
+  await shoot('06-members')
+
+  await visit(page, `${base}#/members/${facts.member.id}`, () => page.locator('[data-test="member-events"]').waitFor())
+  await shoot('07-member')
+
+  await visit(page, `${base}#/transfers`)
+  await shoot('08-transfers')
+  await page.locator('[data-test="new-transfer"]').click()
+  await page.locator('.el-dialog').waitFor()
+  await sleep(400)
+  await shoot('08b-transfer-dialog')
+  await page.keyboard.press('Escape')
+
+  await visit(page, `${base}#/imports`)
+  await shoot('09-imports')
+
+  await visit(page, `${base}#/stats?org=${facts.root.id}`, () => page.locator('.chart-card canvas').first().waitFor({ timeout: 30_000 }))
+  await sleep(1200) // chart animations
+  await shoot('10-stats')
+
+  return shots
+}
+
+test('every page at desktop and phone size, with screenshots', async () => {
+  const server = await startServer()
+  const browser = await launchBrowser()
+  const pages = []
+  try {
+    const admin = server.login(ORG_ADMIN)
+
+    // Desktop: the login page, the forced password change, then every page.
+    const desktop = await newPage(browser, DESKTOP)
+    pages.push(desktop)
+    await desktop.goto(`${server.base}#/login`)
+    await desktop.locator('input[name="username"]').waitFor()
+    await screenshot(desktop, 'desktop-01-login')
+    await desktop.locator('input[name="username"]').fill(admin.username)
+    await desktop.locator('input[name="password"]').fill(admin.password)
+    await desktop.locator('[data-test="login-submit"]').click()
+    await desktop.waitForURL((url) => url.hash.startsWith('#/password'))
+    await desktop.locator('input[name="current_password"]').waitFor()
+    await screenshot(desktop, 'desktop-02-password-change')
+    const password = freshPassword()
+    await desktop.locator('input[name="current_password"]').fill(admin.password)
+    await desktop.locator('input[name="new_password"]').fill(password)
+    await desktop.locator('input[name="new_password_again"]').fill(password)
+    await desktop.locator('[data-test="password-submit"]').click()
+    await desktop.locator('[data-test="user-menu"]').waitFor()
+
+    const root = (await apiGet(desktop, 'api/v1/orgs/roots')).items[0]
+    const branch = await findOrg(desktop, async (o) => BRANCH_KINDS.includes(o.kind) && o.member_count >= 7)
+    assert.ok(root && branch, 'the demo has a root and a branch')
+    const member = (await apiGet(desktop, `api/v1/members?org=${branch.id}&page_size=1`)).items[0]
+    assert.ok(member, 'the branch has a member')
+    const facts = { root, branch, member }
+    const desktopShots = await tour(desktop, server.base, 'desktop', facts)
+
+    // Phone: the login page, then the same tour with the tree in a drawer.
+    const phone = await newPage(browser, PHONE)
+    pages.push(phone)
+    await phone.goto(`${server.base}#/login`)
+    await phone.locator('input[name="username"]').waitFor()
+    await screenshot(phone, 'phone-01-login')
+    await logIn(phone, server.base, { username: admin.username, password })
+    const phoneShots = await tour(phone, server.base, 'phone', facts)
+
+    // On a phone the page never scrolls sideways.
+    for (const url of ['#/', '#/members', '#/transfers', '#/imports', '#/stats']) {
+      await visit(phone, server.base + url)
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      assert.ok(overflow <= 1, `${url} fits the phone's width (overflow ${overflow}px)`)
+    }
+
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 3} in ${SCREENSHOTS}`)
+    for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
+  }
+})
