@@ -70,10 +70,12 @@ const ModuleManifest& diagnostics_module() {
       .name = "diagnostics",
       .title = "诊断",
       .optional = true,
+      .depends_on = {},
       .migrations =
           [] { return db::MigrationsFromFiles("diagnostics", embedded::diagnostics_migrations()); },
       .register_routes = RegisterRoutes,
       .permissions = {},
+      .role_permissions = {},
       .encrypted_columns = {},
       .register_commands = nullptr,
       .load_demo = nullptr,

@@ -6,7 +6,7 @@
 namespace zhibu {
 
 std::vector<EncryptedColumn> AllEncryptedColumns() {
-  std::vector<EncryptedColumn> all = {{"account", "id", "totp_secret"}};
+  std::vector<EncryptedColumn> all = {{"account", "id", "totp_secret", ""}};
   for (const ModuleManifest* module : AllModules()) {
     for (const auto& c : module->encrypted_columns) all.push_back(c);
   }
