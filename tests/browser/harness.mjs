@@ -102,7 +102,9 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
     /** SIGTERM, then waits for a clean exit (0); the temporary folder is removed. */
     async stop() {
       if (!exited) child.kill('SIGTERM')
-      const result = await Promise.race([exit, sleep(20_000).then(() => null)])
+      let timer
+      const result = await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(() => resolve(null), 20_000)))])
+      clearTimeout(timer)
       if (!result) {
         child.kill('SIGKILL')
         await exit
@@ -202,6 +204,8 @@ export function pinyinInitials(text) {
 /** Saves a screenshot to build/screenshots/NAME.png (the artefact folder). */
 export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // A passing success toast would hide the header; errors stay in the picture.
+  await page.locator('.el-message--success').first().waitFor({ state: 'detached', timeout: 4000 }).catch(() => {})
   const file = path.join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage })
   return file

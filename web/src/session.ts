@@ -9,6 +9,8 @@ export const session = reactive({
   loaded: false,
   /** The organisation chosen in the tree (or the first root of the user's scope). */
   org: null as Pick<OrgSummary, 'id' | 'name'> | null,
+  /** The ids of the chosen organisation's ancestors, top first (the tree opens them). */
+  orgPath: [] as number[],
 })
 
 /** Loads the account; null when not signed in. */
@@ -29,6 +31,7 @@ export async function loadMe(): Promise<Me | null> {
 export function clearSession(): void {
   session.me = null
   session.org = null
+  session.orgPath = []
   setCsrfToken('')
 }
 

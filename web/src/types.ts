@@ -116,6 +116,7 @@ export interface MemberSummary {
 export interface Member extends MemberSummary {
   ethnicity: string
   education: string
+  education_title?: string
   degree: string
   occupation: string
   work_unit: string
@@ -123,6 +124,9 @@ export interface Member extends MemberSummary {
   address: string
   work_started_on: string | null
   exit_kind: string | null
+  exit_kind_title?: string | null
+  status_on?: string | null
+  standing_years?: number | null
   hardship: boolean | string[] | null
   mobile: {
     away_since: string
@@ -141,6 +145,7 @@ export interface MemberEvent {
   org_id: number | null
   org_name: string | null
   reason: string
+  other_org_name?: string | null
 }
 
 export interface Page<T> {
