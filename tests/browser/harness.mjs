@@ -116,6 +116,18 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
   }
 }
 
+/**
+ * The contract routes (docs/api-org-member.md) this server does not offer yet, from its own
+ * OpenAPI document (which a unit test keeps equal to the router's table). A scenario whose routes
+ * are missing is skipped as pending, never run against a stand-in.
+ */
+export async function missingRoutes(server, paths) {
+  const r = await fetch(server.base + 'api/v1/openapi.json')
+  if (!r.ok) throw new Error(`GET /api/v1/openapi.json → ${r.status}`)
+  const offered = Object.keys((await r.json()).paths ?? {})
+  return paths.filter((p) => !offered.includes(p))
+}
+
 export const ORG_ADMIN = /组织部|org_department_admin|org_admin/
 export const BRANCH_SECRETARY = /支部书记|branch_secretary/
 
