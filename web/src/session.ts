@@ -43,6 +43,11 @@ export function pendingSetupRoute(me: Me | null): string | null {
   return null
 }
 
+/** True when the account holds a business role on some organisation (the 三员 hold none). */
+export function hasOrgScope(me: Me | null = session.me): boolean {
+  return !!me?.grants.some((g) => g.organisation_id !== null && g.organisation_id !== undefined)
+}
+
 export function can(permission: string): boolean {
   return !!session.me?.permissions.includes(permission)
 }
