@@ -243,3 +243,23 @@ export async function findOrg(page, predicate, { maxVisits = 200 } = {}) {
 }
 
 export const BRANCH_KINDS = ['branch', 'joint_branch', 'temporary_branch']
+
+/**
+ * Chooses `orgId` in an organisation picker (el-tree-select, lazily loaded): opens it, expands
+ * the ancestors top-down like a person would, and clicks the organisation.
+ */
+export async function pickOrg(page, picker, orgId) {
+  const org = await apiGet(page, `api/v1/orgs/${orgId}`)
+  await picker.click()
+  const popper = page.locator('.el-tree-select__popper:visible, .el-select__popper:visible').last()
+  await popper.waitFor()
+  const row = (name) => popper.locator('.el-tree-node__content').filter({ has: page.getByText(name, { exact: true }) }).first()
+  for (const ancestor of org.ancestors) {
+    await row(ancestor.name).waitFor()
+    const icon = row(ancestor.name).locator('.el-tree-node__expand-icon')
+    if (!(await icon.getAttribute('class')).includes('expanded')) await icon.click()
+  }
+  await row(org.name).click()
+  await popper.waitFor({ state: 'hidden' }).catch(() => {})
+  return org
+}

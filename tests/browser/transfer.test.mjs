@@ -4,7 +4,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BRANCH_KINDS, ORG_ADMIN, apiGet, findOrg, launchBrowser, logIn, missingRoutes, newPage, settle, startServer } from './harness.mjs'
+import { BRANCH_KINDS, ORG_ADMIN, apiGet, findOrg, launchBrowser, logIn, missingRoutes, newPage, pickOrg, settle, startServer } from './harness.mjs'
 
 async function confirmBox(page) {
   const box = page.locator('.el-message-box')
@@ -52,7 +52,6 @@ test('transfer a member between two branches: request, approve, receive', async 
     assert.ok(from && to, 'the demo has two sibling branches')
     const member = (await apiGet(page, `api/v1/members?org=${from.id}&status=full&page_size=20`)).items[0]
     assert.ok(member, `${from.name} has a full member`)
-    const destination = await apiGet(page, `api/v1/orgs/${to.id}`)
 
     // From the member's page: 发起转接 opens the dialog with the member filled in.
     await page.goto(`${server.base}#/members/${member.id}`)
@@ -62,16 +61,7 @@ test('transfer a member between two branches: request, approve, receive', async 
     await dialog.waitFor()
 
     // The destination: open the tree picker and walk down the ancestors to the branch.
-    await dialog.locator('.org-picker').click()
-    const popper = page.locator('.el-tree-select__popper:visible, .el-select__popper:visible').last()
-    await popper.waitFor()
-    for (const ancestor of destination.ancestors) {
-      const row = popper.locator('.el-tree-node__content').filter({ has: page.getByText(ancestor.name, { exact: true }) }).first()
-      await row.waitFor()
-      const icon = row.locator('.el-tree-node__expand-icon')
-      if (!(await icon.getAttribute('class')).includes('expanded')) await icon.click()
-    }
-    await popper.locator('.el-tree-node__content').filter({ has: page.getByText(destination.name, { exact: true }) }).first().click()
+    await pickOrg(page, dialog.locator('.org-picker'), to.id)
     await dialog.locator('textarea').fill('工作调动（浏览器测试）')
     await dialog.locator('[data-test="submit-transfer"]').click()
     await dialog.waitFor({ state: 'hidden' })
