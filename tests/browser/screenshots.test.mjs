@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   BRANCH_KINDS,
+  BRANCH_SECRETARY,
   DESKTOP,
   ORG_ADMIN,
   PHONE,
@@ -146,7 +147,21 @@ test('every page at desktop and phone size, with screenshots', async () => {
       assert.ok(overflow <= 1, `${url} fits the phone's width (overflow ${overflow}px)`)
     }
 
-    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 3} in ${SCREENSHOTS}`)
+    // The 支部书记 sees only their own branch: the tree has that one root.
+    const secretary = await newPage(browser, DESKTOP)
+    pages.push(secretary)
+    await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
+    await secretary.locator('[data-test="org-tree"] .el-tree-node').first().waitFor()
+    const scopeRoots = (await apiGet(secretary, 'api/v1/orgs/roots')).items
+    assert.equal(scopeRoots.length, 1, 'the 支部书记 has one organisation in scope')
+    assert.ok(BRANCH_KINDS.includes(scopeRoots[0].kind), 'and it is a branch')
+    const treeRoots = await secretary.locator('[data-test="org-tree"] .el-tree > .el-tree-node > .el-tree-node__content').allTextContents()
+    assert.equal(treeRoots.length, 1, `the tree shows one root: ${treeRoots.join(' | ')}`)
+    assert.ok(treeRoots[0].includes(scopeRoots[0].name), `the tree's root is ${scopeRoots[0].name}`)
+    await visit(secretary, `${server.base}#/`, () => secretary.locator('.stat-value').first().waitFor())
+    await screenshot(secretary, 'desktop-11-branch-secretary-home')
+
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 4} in ${SCREENSHOTS}`)
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()
