@@ -93,6 +93,18 @@ async function tour(page, base, size, facts) {
   await visit(page, `${base}#/stats?org=${facts.root.id}`, () => page.locator('.chart-card canvas').first().waitFor({ timeout: 30_000 }))
   await sleep(1200) // chart animations
   await shoot('10-stats')
+  if (size === 'desktop') {
+    // The as-of date picker: the same subtree on 2000-01-01 has fewer members.
+    const today = await page.locator('.figure .value').nth(1).textContent()
+    const input = page.locator('.date input')
+    await input.fill('2000-01-01')
+    await Promise.all([page.waitForResponse((r) => r.url().includes('as_of=2000-01-01') && r.ok()), input.press('Enter')])
+    await page.getByText('截至 2000年1月1日').waitFor()
+    const then = await page.locator('.figure .value').nth(1).textContent()
+    assert.ok(Number(then) < Number(today), `fewer members on 2000-01-01 (${then}) than today (${today})`)
+    await sleep(1200)
+    await shoot('10b-stats-2000')
+  }
 
   return shots
 }
