@@ -77,6 +77,7 @@ const ModuleManifest& diagnostics_module() {
       .permissions = {},
       .role_permissions = {},
       .encrypted_columns = {},
+      .settings = {},
       .register_commands = nullptr,
       .load_demo = nullptr,
   };

@@ -86,6 +86,7 @@ const ModuleManifest& idcard_module() {
       .permissions = {},
       .role_permissions = {},
       .encrypted_columns = {},
+      .settings = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
   };

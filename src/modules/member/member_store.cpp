@@ -18,7 +18,7 @@ constexpr std::string_view kSummaryColumns =
 constexpr std::string_view kDetailColumns =
     ", m.ethnicity, m.education, m.degree, m.occupation, m.work_unit, m.household, m.address, "
     "m.work_started_on, m.exit_kind, m.hardship, m.away_since, m.destination, m.attached_org_id, "
-    "a.name, m.lost_contact_since, m.org_path, m.status_on";
+    "a.name, m.lost_contact_since, m.org_path, m.status_on, m.departed_on, m.departed_to";
 constexpr std::string_view kInsertMember =
     "INSERT INTO member (org_id, org_path, name, initials, sex, ethnicity, birth_date, "
     "id_number_cipher, id_number_index, id_number_masked, phone_cipher, phone_index, "
@@ -105,16 +105,31 @@ struct Current {
   std::string org_path;
   std::string status;
   std::string joined_on;
+  std::optional<std::string> departed_on;
 };
 Result<Current> LoadCurrent(db::Connection& c, const org::SubtreeScope& scope, std::int64_t id) {
   std::vector<db::Value> params{id};
   std::string sql =
-      "SELECT org_id, org_path, status, joined_on FROM member m WHERE m.id = $1 AND " +
+      "SELECT org_id, org_path, status, joined_on, departed_on FROM member m WHERE m.id = $1 "
+      "AND " +
       scope.Condition("m.org_path", params);
   auto rows = c.Query(sql, std::span<const db::Value>(params));
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return Fail(NotFound());
-  return Current{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3)};
+  return Current{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3),
+                 rows->OptionalText(0, 4)};
+}
+
+//! The member's row for a change of their record: like LoadCurrent, but a member whose relation
+//! has left the deployment can no longer be changed here (409 `member.departed`).
+Result<Current> LoadChangeable(db::Connection& c, const org::SubtreeScope& scope, std::int64_t id) {
+  auto current = LoadCurrent(c, scope, id);
+  if (!current) return Fail(current.error());
+  if (current->departed_on) {
+    return Fail(Error::Conflict(
+        "member.departed", "该党员的组织关系已于 " + *current->departed_on + " 转出本系统", "id"));
+  }
+  return current;
 }
 
 }  // namespace
@@ -367,6 +382,21 @@ Result<boost::json::object> GetMember(db::Connection& c, const org::SubtreeScope
   }
   j["lost_contact_since"] = Nullable(r, 0, 26);
   j["status_on"] = r.Text(0, 28);
+  j["departed_on"] = Nullable(r, 0, 29);
+  j["departed_to"] =
+      r.IsNull(0, 29) ? boost::json::value(nullptr) : boost::json::value(r.Text(0, 30));
+  // 第三十二条/第二十五条: away 6 months or more without a transfer → the relation should move;
+  // 第二十四条: out of contact 6 months or more → 停止党籍 may be proposed.
+  std::string today = TodayShanghai();
+  auto six_months_on = [&](const std::string& since) {
+    return FormatIsoDate(AddMonths(*ParseIsoDate(since), 6)) <= today;
+  };
+  if (j["mobile"].is_object()) {
+    j["mobile"].as_object()["transfer_due"] =
+        six_months_on(std::string(j["mobile"].as_object()["away_since"].as_string()));
+  }
+  auto lost = r.OptionalText(0, 26);
+  j["suspension_due"] = lost.has_value() && IsMemberStatus(r.Text(0, 8)) && six_months_on(*lost);
   // 党龄 counts from 转正 (党章 第七条).
   if (auto confirmed = r.OptionalText(0, 11)) {
     j["standing_years"] =
@@ -391,7 +421,9 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
     where += " AND m.org_path < $" + std::to_string(params.size());
   }
   if (query.status.empty()) {
-    where += " AND m.status IN ('full', 'probationary')";
+    where += " AND m.status IN ('full', 'probationary') AND m.departed_on IS NULL";
+  } else if (query.status == "departed") {
+    where += " AND m.departed_on IS NOT NULL";
   } else if (query.status != "all") {
     if (TitleOf(Statuses(), query.status).empty()) {
       return Fail(Invalid("member.status_invalid", "未知的党员状态：" + query.status.substr(0, 32),
@@ -526,7 +558,7 @@ Result<void> MoveMember(db::Connection& c, const org::Change& change, std::int64
 Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeScope& scope,
                                          const org::Change& change, std::int64_t id,
                                          const std::string& status, const std::string& exit_kind) {
-  auto current = LoadCurrent(c, scope, id);
+  auto current = LoadChangeable(c, scope, id);
   if (!current) return Fail(current.error());
   auto date = ParseIsoDate(change.date);
   if (!date || change.date > TodayShanghai()) {
@@ -590,6 +622,323 @@ Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeSc
   return GetMember(c, scope, id);
 }
 
+Result<void> DepartMember(db::Connection& c, const org::Change& change, std::int64_t member_id,
+                          const std::string& destination) {
+  auto rows = c.Query("SELECT org_id FROM member WHERE id = $1", {member_id});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(NotFound());
+  auto out = AddEvent(c, member_id, "transfer_out", change.date, rows->Int(0, 0), std::nullopt,
+                      "转往" + destination + "：" + change.reason, change.account_id);
+  if (!out) return Fail(out.error());
+  auto closed = c.Execute(kCloseSpan, {member_id, change.date});
+  if (!closed) return Fail(closed.error());
+  auto left = c.Execute(
+      "UPDATE member SET departed_on = $2, departed_to = $3, attached_org_id = NULL, updated_at = "
+      "$4 WHERE id = $1",
+      {member_id, change.date, destination, NowShanghaiIso()});
+  if (!left) return Fail(left.error());
+  return {};
+}
+
+namespace {
+
+//! A date of a mobility or contact change: valid, not in the future, not before 入党.
+Result<std::string> EventDate(const std::string& date, const Current& current,
+                              std::string_view field) {
+  auto valid = RequireIsoDate(date, field, "日期");
+  if (!valid) return Fail(valid.error());
+  if (*valid > TodayShanghai()) {
+    return Fail(Invalid("member.date_future", "日期不能晚于今天", std::string(field)));
+  }
+  if (*valid < current.joined_on) {
+    return Fail(Invalid("member.date_before_joined", "日期不能早于入党日期", std::string(field)));
+  }
+  return *valid;
+}
+
+}  // namespace
+
+Result<boost::json::object> SetMobility(db::Connection& c, const org::SubtreeScope& scope,
+                                        const org::Change& change, std::int64_t id,
+                                        const Mobility& mobility) {
+  auto current = LoadChangeable(c, scope, id);
+  if (!current) return Fail(current.error());
+  if (!IsMemberStatus(current->status)) {
+    return Fail(
+        Error::Conflict("member.not_active", "只有正式党员和预备党员才能登记流动", "status"));
+  }
+  auto before =
+      c.Query("SELECT away_since, destination, attached_org_id FROM member WHERE id = $1", {id});
+  if (!before) return Fail(before.error());
+  boost::json::object was{{"away_since", Nullable(*before, 0, 0)},
+                          {"destination", before->Text(0, 1)}};
+  was["attached_org_id"] =
+      before->IsNull(0, 2) ? boost::json::value(nullptr) : boost::json::value(before->Int(0, 2));
+  bool away_now = !before->IsNull(0, 0);
+  std::string now = NowShanghaiIso();
+  if (mobility.away_since.empty()) {
+    // Back home: 流动返回 on change.date.
+    if (!away_now) {
+      return Fail(Error::Conflict("member.not_away", "该党员没有外出流动登记", "away_since"));
+    }
+    auto date = EventDate(change.date.empty() ? TodayShanghai() : change.date, *current, "date");
+    if (!date) return Fail(date.error());
+    if (*date < before->Text(0, 0)) {
+      return Fail(Invalid("member.date_before_away", "返回日期不能早于外出日期", "date"));
+    }
+    auto done = c.Execute(
+        "UPDATE member SET away_since = NULL, destination = '', attached_org_id = NULL, "
+        "updated_at = $2 WHERE id = $1",
+        {id, now});
+    if (!done) return Fail(done.error());
+    auto event = AddEvent(c, id, "mobile_back", *date, current->org_id, std::nullopt,
+                          change.reason.empty() ? std::string("流动返回") : change.reason,
+                          change.account_id);
+    if (!event) return Fail(event.error());
+  } else {
+    auto since = EventDate(mobility.away_since, *current, "away_since");
+    if (!since) return Fail(since.error());
+    if (mobility.destination.empty() || mobility.destination.size() > kMaxText) {
+      return Fail(
+          Invalid("member.destination_invalid", "请填写流入地（不超过 200 字节）", "destination"));
+    }
+    db::Value attached = nullptr;
+    std::optional<std::int64_t> attached_id;
+    if (mobility.attached_org_id) {
+      auto org = org::GetOrg(c, org::SubtreeScope::Everything(), *mobility.attached_org_id);
+      if (!org || org->status != "active" || !org::IsBranchKind(org->kind)) {
+        return Fail(Invalid("member.attached_org_invalid", "流入地党组织应为正常运转的党支部",
+                            "attached_org_id"));
+      }
+      if (org->id == current->org_id) {
+        return Fail(Invalid("member.attached_org_is_home", "流入地党组织不能是党员本人所在的党支部",
+                            "attached_org_id"));
+      }
+      attached = org->id;
+      attached_id = org->id;
+    }
+    auto done = c.Execute(
+        "UPDATE member SET away_since = $2, destination = $3, attached_org_id = $4, updated_at = "
+        "$5 WHERE id = $1",
+        {id, *since, mobility.destination, attached, now});
+    if (!done) return Fail(done.error());
+    if (!away_now) {
+      auto event =
+          AddEvent(c, id, "mobile_out", *since, current->org_id, attached_id,
+                   change.reason.empty() ? "外出流动：" + mobility.destination : change.reason,
+                   change.account_id);
+      if (!event) return Fail(event.error());
+    }
+  }
+  boost::json::object after{
+      {"away_since", mobility.away_since.empty() ? boost::json::value(nullptr)
+                                                 : boost::json::value(mobility.away_since)},
+      {"destination", mobility.destination}};
+  after["attached_org_id"] = mobility.attached_org_id
+                                 ? boost::json::value(*mobility.attached_org_id)
+                                 : boost::json::value(nullptr);
+  auto logged = Audit(c, change, "member.mobility", id,
+                      {{"before", std::move(was)}, {"after", std::move(after)}});
+  if (!logged) return Fail(logged.error());
+  return GetMember(c, scope, id);
+}
+
+Result<boost::json::object> SetLostContact(db::Connection& c, const org::SubtreeScope& scope,
+                                           const org::Change& change, std::int64_t id,
+                                           const std::string& since) {
+  auto current = LoadChangeable(c, scope, id);
+  if (!current) return Fail(current.error());
+  auto before = c.Query("SELECT lost_contact_since FROM member WHERE id = $1", {id});
+  if (!before) return Fail(before.error());
+  auto was = before->OptionalText(0, 0);
+  if (since.empty()) {
+    if (!was) {
+      return Fail(Error::Conflict("member.not_lost", "该党员没有失联登记", "since"));
+    }
+    auto date = EventDate(change.date.empty() ? TodayShanghai() : change.date, *current, "date");
+    if (!date) return Fail(date.error());
+    if (*date < *was) {
+      return Fail(Invalid("member.date_before_lost", "恢复联系日期不能早于失联日期", "date"));
+    }
+    auto done =
+        c.Execute("UPDATE member SET lost_contact_since = NULL, updated_at = $2 WHERE id = $1",
+                  {id, NowShanghaiIso()});
+    if (!done) return Fail(done.error());
+    auto event = AddEvent(c, id, "contact_restored", *date, current->org_id, std::nullopt,
+                          change.reason.empty() ? std::string("恢复联系") : change.reason,
+                          change.account_id);
+    if (!event) return Fail(event.error());
+  } else {
+    if (!IsMemberStatus(current->status)) {
+      return Fail(
+          Error::Conflict("member.not_active", "只有正式党员和预备党员才登记失联", "status"));
+    }
+    if (was) {
+      return Fail(
+          Error::Conflict("member.already_lost", "该党员已于 " + *was + " 登记失联", "since"));
+    }
+    auto date = EventDate(since, *current, "since");
+    if (!date) return Fail(date.error());
+    if (change.reason.empty()) {
+      return Fail(Invalid("member.reason_missing", "请说明失联情况和已采取的查找措施", "reason"));
+    }
+    auto done =
+        c.Execute("UPDATE member SET lost_contact_since = $2, updated_at = $3 WHERE id = $1",
+                  {id, *date, NowShanghaiIso()});
+    if (!done) return Fail(done.error());
+    auto event = AddEvent(c, id, "lost_contact", *date, current->org_id, std::nullopt,
+                          change.reason, change.account_id);
+    if (!event) return Fail(event.error());
+  }
+  boost::json::object detail{
+      {"before", {{"lost_contact_since", was ? boost::json::value(*was) : nullptr}}},
+      {"after",
+       {{"lost_contact_since",
+         since.empty() ? boost::json::value(nullptr) : boost::json::value(since)}}}};
+  auto logged = Audit(c, change, "member.lost_contact", id, std::move(detail));
+  if (!logged) return Fail(logged.error());
+  return GetMember(c, scope, id);
+}
+
+Result<boost::json::array> AttachedMembers(db::Connection& c, const org::SubtreeScope& scope,
+                                           std::int64_t org_id) {
+  auto org = org::GetOrg(c, scope, org_id);
+  if (!org) return Fail(org.error());
+  auto rows = c.Query(
+      "SELECT m.id, m.name, m.sex, m.status, m.org_id, o.name, m.away_since, m.destination, "
+      "m.phone_masked FROM member m JOIN organisation o ON o.id = m.org_id WHERE "
+      "m.attached_org_id = $1 AND m.status IN ('full', 'probationary') AND m.departed_on IS NULL "
+      "ORDER BY m.away_since, m.id",
+      {org_id});
+  if (!rows) return Fail(rows.error());
+  boost::json::array out;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    std::string sex = rows->Text(i, 2);
+    std::string status = rows->Text(i, 3);
+    out.push_back(boost::json::object{{"id", rows->Int(i, 0)},
+                                      {"name", rows->Text(i, 1)},
+                                      {"sex", sex},
+                                      {"sex_title", TitleOf(Sexes(), sex)},
+                                      {"status", status},
+                                      {"status_title", TitleOf(Statuses(), status)},
+                                      {"home_org_id", rows->Int(i, 4)},
+                                      {"home_org_name", rows->Text(i, 5)},
+                                      {"away_since", Nullable(*rows, i, 6)},
+                                      {"destination", rows->Text(i, 7)},
+                                      {"phone_masked", rows->Text(i, 8)}});
+  }
+  return out;
+}
+
+Result<boost::json::object> UpdateMember(db::Connection& c, const org::SubtreeScope& scope,
+                                         const crypto::FieldCipher& cipher,
+                                         const org::Change& change, std::int64_t id,
+                                         const boost::json::object& body) {
+  auto current = LoadChangeable(c, scope, id);
+  if (!current) return Fail(current.error());
+  for (std::string_view locked : {"id_number", "joined_on", "confirmed_on", "birth_date", "sex",
+                                  "org_id", "status", "initials"}) {
+    if (body.contains(locked)) {
+      return Fail(Invalid(
+          "member.field_not_editable",
+          std::string(locked) + " 不能在此修改：入党、转正、状态和所在组织通过相应的变动办理",
+          std::string(locked)));
+    }
+  }
+  auto row = c.Query(
+      "SELECT name, ethnicity, education, degree, occupation, work_unit, household, address, "
+      "work_started_on, category, hardship, phone_masked FROM member WHERE id = $1",
+      {id});
+  if (!row) return Fail(row.error());
+  static constexpr std::array kText = {
+      "name",      "ethnicity", "education", "degree",          "occupation",
+      "work_unit", "household", "address",   "work_started_on", "category"};
+  boost::json::object before, after;
+  std::vector<std::string> sets;
+  std::vector<db::Value> params{id};
+  for (std::size_t k = 0; k < kText.size(); ++k) {
+    const char* field = kText[k];
+    auto value = StringField(body, field, false, 400);
+    if (!value) return Fail(value.error());
+    if (!*value) continue;
+    const std::string& v = **value;
+    std::string f(field);
+    if (f == "name" && (v.empty() || v.size() > 100)) {
+      return Fail(Invalid("member.name_invalid", "姓名不能为空，不超过 100 字节", "name"));
+    }
+    if (f == "ethnicity" && (v.empty() || v.size() > 32)) {
+      return Fail(Invalid("member.ethnicity_invalid", "请填写民族", "ethnicity"));
+    }
+    if (f == "education" && TitleOf(Educations(), v).empty()) {
+      return Fail(
+          Invalid("member.education_invalid", "未知的学历：" + v.substr(0, 32), "education"));
+    }
+    if (f == "category" && TitleOf(Categories(), v).empty()) {
+      return Fail(
+          Invalid("member.category_invalid", "未知的党员类别：" + v.substr(0, 32), "category"));
+    }
+    if (f == "work_started_on" && !v.empty() && !ParseIsoDate(v)) {
+      return Fail(Invalid("member.work_started_on_invalid", "参加工作日期应为 YYYY-MM-DD 格式",
+                          "work_started_on"));
+    }
+    if (v.size() > kMaxText) {
+      return Fail(Invalid("member.text_too_long", f + " 不超过 200 字节", f));
+    }
+    before[f] = Nullable(*row, 0, k);
+    after[f] = v;
+    params.emplace_back(f == "work_started_on" ? OptionalText(v) : db::Value(v));
+    sets.push_back(f + " = $" + std::to_string(params.size()));
+    if (f == "name") {
+      params.emplace_back(PinyinInitials(v));
+      sets.push_back("initials = $" + std::to_string(params.size()));
+    }
+  }
+  if (const auto* h = body.if_contains("hardship")) {
+    if (!h->is_bool()) {
+      return Fail(Invalid("request.field_type", "hardship 应为 true 或 false", "hardship"));
+    }
+    before["hardship"] = row->Int(0, 10) != 0;
+    after["hardship"] = h->get_bool();
+    params.emplace_back(static_cast<std::int64_t>(h->get_bool() ? 1 : 0));
+    sets.push_back("hardship = $" + std::to_string(params.size()));
+  }
+  auto phone = StringField(body, "phone", false, 32);
+  if (!phone) return Fail(phone.error());
+  if (*phone) {
+    const std::string& p = **phone;
+    if (!p.empty() && !IsMobilePhone(p)) {
+      return Fail(Invalid("member.phone_invalid", "手机号码应为 1 开头的 11 位数字", "phone"));
+    }
+    before["phone"] = row->Text(0, 11);
+    after["phone"] = MaskPhone(p);
+    params.emplace_back(p.empty() ? db::Value(nullptr) : db::Value(db::Blob{cipher.Encrypt(p)}));
+    sets.push_back("phone_cipher = $" + std::to_string(params.size()));
+    params.emplace_back(p.empty() ? db::Value(nullptr) : db::Value(cipher.BlindIndex(p)));
+    sets.push_back("phone_index = $" + std::to_string(params.size()));
+    params.emplace_back(MaskPhone(p));
+    sets.push_back("phone_masked = $" + std::to_string(params.size()));
+  }
+  if (sets.empty()) {
+    return Fail(Invalid("member.nothing_to_change", "没有可修改的字段", ""));
+  }
+  params.emplace_back(NowShanghaiIso());
+  sets.push_back("updated_at = $" + std::to_string(params.size()));
+  std::string sql = "UPDATE member SET ";
+  for (std::size_t i = 0; i < sets.size(); ++i) sql += (i ? ", " : "") + sets[i];
+  sql += " WHERE id = $1";
+  auto done = c.Execute(sql, std::span<const db::Value>(params));
+  if (!done) return Fail(done.error());
+  auto event =
+      AddEvent(c, id, "update", change.date.empty() ? TodayShanghai() : change.date,
+               current->org_id, std::nullopt,
+               change.reason.empty() ? std::string("信息变更") : change.reason, change.account_id);
+  if (!event) return Fail(event.error());
+  auto logged = Audit(c, change, "member.update", id,
+                      {{"before", std::move(before)}, {"after", std::move(after)}});
+  if (!logged) return Fail(logged.error());
+  return GetMember(c, scope, id);
+}
+
 void InstallTreeHooks() {
   auto& hooks = org::Hooks();
   hooks.subtree_member_counts =
@@ -599,7 +948,7 @@ void InstallTreeHooks() {
     for (const auto& path : paths) {
       auto rows = c.Query(
           "SELECT COUNT(*) FROM member WHERE org_path >= $1 AND org_path < $2 AND status IN "
-          "('full', 'probationary')",
+          "('full', 'probationary') AND departed_on IS NULL",
           {path, org::SubtreeEnd(path)});
       if (!rows) return Fail(rows.error());
       out[path] = rows->Int(0, 0);
@@ -612,7 +961,8 @@ void InstallTreeHooks() {
     // Members keep their branch, whose path changed: for the subtrees they leave and join this
     // is 整建制转出 / 整建制转入, recorded with the old and the new path.
     auto rows = c.Query(
-        "SELECT id, org_id, org_path, status FROM member WHERE org_path >= $1 AND org_path < $2",
+        "SELECT id, org_id, org_path, status, departed_on FROM member WHERE org_path >= $1 AND "
+        "org_path < $2",
         {old_prefix, org::SubtreeEnd(old_prefix)});
     if (!rows) return Fail(rows.error());
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -621,7 +971,7 @@ void InstallTreeHooks() {
       std::string path = new_prefix + old_path.substr(old_prefix.size());
       auto done = c.Execute("UPDATE member SET org_path = $2 WHERE id = $1", {id, path});
       if (!done) return Fail(done.error());
-      if (!IsMemberStatus(rows->Text(i, 3))) continue;
+      if (!IsMemberStatus(rows->Text(i, 3)) || !rows->IsNull(i, 4)) continue;
       for (auto [kind, recorded] : {std::pair{"bulk_out", old_path}, std::pair{"bulk_in", path}}) {
         auto event = c.Execute(kInsertEvent,
                                {id, std::string(kind), date, rows->Int(i, 1), recorded, nullptr,
@@ -634,8 +984,8 @@ void InstallTreeHooks() {
   hooks.on_merge = [](db::Connection& c, const org::Change& change, std::int64_t from,
                       std::int64_t into) -> Result<void> {
     auto rows = c.Query(
-        "SELECT id FROM member WHERE org_id = $1 AND status IN ('full', 'probationary') ORDER BY "
-        "id",
+        "SELECT id FROM member WHERE org_id = $1 AND status IN ('full', 'probationary') AND "
+        "departed_on IS NULL ORDER BY id",
         {from});
     if (!rows) return Fail(rows.error());
     for (std::size_t i = 0; i < rows->size(); ++i) {

@@ -107,6 +107,45 @@ Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeSc
 Result<void> MoveMember(db::Connection& c, const org::Change& change, std::int64_t member_id,
                         std::int64_t to_org, std::string_view out_kind, std::string_view in_kind);
 
+//! The member's relation leaves the deployment on `change.date` for `destination` (an outgoing
+//! transfer whose 回执 came back): a 转出 event, the span closed, the record kept with
+//! departed_on/departed_to. No scope check: callers have done theirs.
+Result<void> DepartMember(db::Connection& c, const org::Change& change, std::int64_t member_id,
+                          const std::string& destination);
+
+//! 流动党员 (党员教育管理工作条例 第三十二条): the member is away from `away_since` at
+//! `destination`, optionally attached to an active branch there for organisational life
+//! (多重组织生活; the branch may lie outside `scope`). An empty `away_since` ends the absence (the
+//! member is back). Audited, with a neutral event on the timeline.
+struct Mobility {
+  std::string away_since;
+  std::string destination;
+  std::optional<std::int64_t> attached_org_id;
+};
+Result<boost::json::object> SetMobility(db::Connection& c, const org::SubtreeScope& scope,
+                                        const org::Change& change, std::int64_t id,
+                                        const Mobility& mobility);
+
+//! 失去联系 from `since` (empty: contact restored on `change.date`). Audited, with a neutral event.
+Result<boost::json::object> SetLostContact(db::Connection& c, const org::SubtreeScope& scope,
+                                           const org::Change& change, std::int64_t id,
+                                           const std::string& since);
+
+//! Members of other branches attached to branch `org_id` (流入党员), for organisational life there;
+//! `org_id` must be inside `scope`. Only what the destination needs: no personal numbers.
+Result<boost::json::array> AttachedMembers(db::Connection& c, const org::SubtreeScope& scope,
+                                           std::int64_t org_id);
+
+//! Corrects a member's registry fields (`name`, `phone`, `ethnicity`, `education`, `degree`,
+//! `occupation`, `work_unit`, `household`, `address`, `work_started_on`, `category`, `hardship`)
+//! when present in `body`; each field is validated as on creation; audited with before/after (no
+//! clear numbers). A change of 入党/转正 dates or the ID number is a status or correction matter
+//! and is refused here (400 naming the field).
+Result<boost::json::object> UpdateMember(db::Connection& c, const org::SubtreeScope& scope,
+                                         const crypto::FieldCipher& cipher,
+                                         const org::Change& change, std::int64_t id,
+                                         const boost::json::object& body);
+
 //! Writes one event (the branch's current path is recorded with it).
 Result<void> AddEvent(db::Connection& c, std::int64_t member_id, std::string_view kind,
                       const std::string& date, std::int64_t org_id,

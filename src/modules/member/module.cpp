@@ -5,6 +5,8 @@
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
 #include "modules/member/statistics.h"
+#include "modules/member/transfer_routes.h"
+#include "modules/member/transfer_store.h"
 #include "modules/org/scoped_route.h"
 #include "platform/json/json.h"
 #include "platform/module/manifest.h"
@@ -151,6 +153,8 @@ void RegisterRoutes(ModuleContext& context) {
             });
       },
       "组织（含下级）党员和组织统计（可指定统计日期）");
+  member::RegisterTransferRoutes(context);
+  member::RegisterMobilityRoutes(context);
 }
 
 }  // namespace
@@ -165,15 +169,25 @@ const ModuleManifest& member_module() {
       .register_routes = RegisterRoutes,
       .permissions = {{"member.read", "查看党员信息（脱敏）"},
                       {"member.write", "维护党员信息"},
-                      {"member.unmask", "查看完整身份证号和手机号"}},
-      .role_permissions = {{"org_department_admin",
-                            {"member.read", "member.write", "member.unmask"}},
-                           {"party_committee_secretary",
-                            {"member.read", "member.write", "member.unmask"}},
-                           {"branch_secretary", {"member.read", "member.write"}},
-                           {"organising_member", {"member.read", "member.write"}}},
+                      {"member.unmask", "查看完整身份证号和手机号"},
+                      {"member.transfer_approve", "审批组织关系转接、开具介绍信（基层党委）"}},
+      .role_permissions =
+          {{"org_department_admin",
+            {"member.read", "member.write", "member.unmask", "member.transfer_approve"}},
+           {"party_committee_secretary",
+            {"member.read", "member.write", "member.unmask", "member.transfer_approve"}},
+           {"branch_secretary", {"member.read", "member.write"}},
+           {"organising_member", {"member.read", "member.write"}}},
       .encrypted_columns = {{"member", "id", "id_number_cipher", "id_number_index"},
                             {"member", "id", "phone_cipher", "phone_index"}},
+      .settings = {{.key = std::string(member::kLetterValiditySetting),
+                    .title = "组织关系介绍信有效期",
+                    .unit = "天",
+                    .default_value = 90,
+                    .min = 7,
+                    .max = 183,
+                    .source = "本地做法：介绍信有效期通常市内约10天、市外约30天、最长不超过3个月"
+                              "（常见说法，未见中央文件原文，见 rules.md §5 介绍信）"}},
       .register_commands = member::RegisterDemoCommand,
       .load_demo = member::LoadDemoCounty,
   };

@@ -343,6 +343,7 @@ const ModuleManifest& org_module() {
                            {"discipline_member", {"org.read"}},
                            {"party_member", {"org.read"}}},
       .encrypted_columns = {},
+      .settings = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
   };

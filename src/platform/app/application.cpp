@@ -10,6 +10,7 @@
 #include "platform/auth/auth_routes.h"
 #include "platform/db/migrations.h"
 #include "platform/module/manifest.h"
+#include "platform/settings/settings.h"
 #include "platform/util/embedded.h"
 
 namespace zhibu {
@@ -49,6 +50,7 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
       new Application(std::move(*db), router, options.auth, std::move(cipher)));
   app->RegisterPlatformRoutes(*router);
   auth::RegisterAuthRoutes(*router, *app->identity_, *app->db_);
+  settings::RegisterSettingsRoutes(*router, *app->identity_, *app->db_);
   ApplyModuleRolePermissions();
   ModuleContext context{*app->db_, *router, *app->identity_, *app->cipher_};
   for (const ModuleManifest* module : ModulesInDependencyOrder()) {

@@ -18,7 +18,7 @@ std::vector<RoleSpec>& MutableRoles() {
       // Machine clients (other systems): system-wide, used through API tokens.
       {"integration", "系统对接账号", false, false, {kIdNumberCheck}},
       // Business roles (spec 02): granted on an organisation, covering its subtree.
-      {"org_department_admin", "组织部管理员", false, true, {kIdNumberCheck}},
+      {"org_department_admin", "组织部管理员", false, true, {kIdNumberCheck, kSettingChange}},
       {"party_committee_secretary", "党委/党工委书记", false, true, {kIdNumberCheck}},
       {"branch_secretary", "支部书记", false, true, {kIdNumberCheck}},
       {"organising_member", "组织委员", false, true, {kIdNumberCheck}},

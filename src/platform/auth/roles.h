@@ -22,6 +22,7 @@ inline constexpr std::string_view kGrantRead = "grant.read";
 inline constexpr std::string_view kGrantChange = "grant.change";
 inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kIdNumberCheck = "idcard.check";
+inline constexpr std::string_view kSettingChange = "setting.change";
 }  // namespace permission
 
 //! One role.

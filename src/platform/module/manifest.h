@@ -13,6 +13,7 @@
 #include "platform/db/database.h"
 #include "platform/db/migrations.h"
 #include "platform/http/router.h"
+#include "platform/settings/settings.h"
 
 namespace CLI {
 class App;
@@ -91,6 +92,8 @@ struct ModuleManifest {
   std::vector<RolePermissions> role_permissions;
   //! Columns holding SM4-encrypted personal data, re-encrypted by `zhibu admin rotate-keys`.
   std::vector<EncryptedColumn> encrypted_columns;
+  //! Local practice the module leaves to the deployment (read with settings::Integer).
+  std::vector<settings::SettingSpec> settings;
   //! Adds the module's `zhibu` subcommands.
   std::function<void(CommandRegistry&)> register_commands;
   //! Loads the module's part of the demo county (`zhibu serve --demo`) unless already loaded;
