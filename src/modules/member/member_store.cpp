@@ -4,6 +4,7 @@
 
 #include "modules/member/pinyin.h"
 #include "modules/member/vocabulary.h"
+#include "platform/compliance/rule.h"
 #include "platform/identity/id_number.h"
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
@@ -268,7 +269,8 @@ Result<void> AddEvent(db::Connection& c, std::int64_t member_id, std::string_vie
                      other_org ? db::Value(*other_org) : db::Value(nullptr), reason,
                      account_id ? db::Value(*account_id) : db::Value(nullptr), NowShanghaiIso()});
   if (!done) return Fail(done.error());
-  return {};
+  // The branch's findings (sizes, members away, probation) are recomputed by the next rescan.
+  return compliance::Touch(c, *path);
 }
 
 Result<std::int64_t> CreateMember(db::Connection& c, const org::SubtreeScope& scope,

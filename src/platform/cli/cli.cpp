@@ -15,6 +15,7 @@
 
 #include "platform/app/application.h"
 #include "platform/app/key_rotation.h"
+#include "platform/app/periodic.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -186,7 +187,9 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   std::cout << "zhibu " << ZHIBU_VERSION << " listening on http://"
             << serve.listen.substr(0, serve.listen.rfind(':')) << ':' << *port << " (db "
             << (*app)->db().DisplayUrl() << ", " << threads << " threads)" << std::endl;
+  PeriodicRunner background((*app)->db(), AllPeriodicTasks());
   bool clean = server.Run();
+  background.Stop();
   spdlog::info("stopped {}", clean ? "cleanly" : "after the grace period");
   spdlog::shutdown();
   return clean ? kExitOk : kExitUserError;
