@@ -4,6 +4,7 @@
 // forced first password change done through the console like a person would.
 
 import { spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,10 +12,13 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const BINARY = path.resolve(ROOT, process.env.ZHIBU_BINARY ?? 'build/release/zhibu')
-export const WEB_ROOT = path.resolve(ROOT, process.env.ZHIBU_WEB_ROOT ?? 'web/dist')
+// Paths given in the environment are relative to where the tests are run (as in README.md:
+// `ZHIBU_BINARY=../../build/release/zhibu npm test`); the defaults are relative to the repository.
+const fromEnv = (name, fallback) => (process.env[name] ? path.resolve(process.env[name]) : path.resolve(ROOT, fallback))
+export const BINARY = fromEnv('ZHIBU_BINARY', 'build/release/zhibu')
+export const WEB_ROOT = fromEnv('ZHIBU_WEB_ROOT', 'web/dist')
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-export const SCREENSHOTS = path.resolve(ROOT, process.env.ZHIBU_SCREENSHOTS ?? 'build/screenshots')
+export const SCREENSHOTS = fromEnv('ZHIBU_SCREENSHOTS', 'build/screenshots')
 
 export const DESKTOP = { width: 1366, height: 768 }
 export const PHONE = { width: 390, height: 844 }
@@ -263,3 +267,77 @@ export async function pickOrg(page, picker, orgId) {
   await popper.waitFor({ state: 'hidden' }).catch(() => {})
   return org
 }
+
+/** RFC 4648 base32 (the form authenticator apps take; spaces and padding ignored) → bytes. */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  const clean = text.replace(/[\s=]/g, '').toUpperCase()
+  const bytes = []
+  let bits = 0
+  let value = 0
+  for (const ch of clean) {
+    const index = alphabet.indexOf(ch)
+    if (index < 0) throw new Error(`not base32: ${ch}`)
+    value = (value << 5) | index
+    bits += 5
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff)
+      bits -= 8
+    }
+  }
+  return Buffer.from(bytes)
+}
+
+/** RFC 6238 TOTP: HMAC-SHA1 over the 30-second step, dynamic truncation, `digits` digits. */
+export function totpCode(secret, step, digits = 6) {
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(step))
+  const mac = createHmac('sha1', secret).update(counter).digest()
+  const offset = mac[mac.length - 1] & 0x0f
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff
+  return String(binary % 10 ** digits).padStart(digits, '0')
+}
+
+/**
+ * A code the server will accept next for `holder` ({secret, lastStep}): a step after the last one
+ * used (codes cannot be replayed) within the server's ±1-step window; waits for the next step
+ * when all of them are used.
+ */
+export async function nextTotpCode(holder) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30)
+    const step = Math.max(now - 1, (holder.lastStep ?? 0) + 1)
+    if (step <= now + 1) {
+      holder.lastStep = step
+      return totpCode(holder.secret, step)
+    }
+    await sleep(1000)
+  }
+}
+
+/**
+ * The first login of a 三员 administrator through the console: the forced password change, then
+ * the authenticator enrolment (the secret read from the page, the code computed here like an
+ * authenticator app would). Returns {password, secret, lastStep} for later logins.
+ */
+export async function firstAdministratorLogIn(page, base, { username, password }) {
+  await page.goto(base + '#/login')
+  await page.locator('input[name="username"]').fill(username)
+  await page.locator('input[name="password"]').fill(password)
+  await page.locator('[data-test="login-submit"]').click()
+  await page.waitForURL((url) => url.hash.startsWith('#/password'))
+  const chosen = freshPassword()
+  await page.locator('input[name="current_password"]').fill(password)
+  await page.locator('input[name="new_password"]').fill(chosen)
+  await page.locator('input[name="new_password_again"]').fill(chosen)
+  await page.locator('[data-test="password-submit"]').click()
+  await page.waitForURL((url) => url.hash.startsWith('#/totp'))
+  const shown = await page.locator('[data-test="totp-secret"]').textContent()
+  const holder = { password: chosen, secret: base32Decode(shown), lastStep: 0 }
+  await page.locator('input[name="totp_code"]').fill(await nextTotpCode(holder))
+  await page.getByRole('button', { name: '确认绑定' }).click()
+  await page.locator('[data-test="user-menu"]').waitFor()
+  return holder
+}
+
+export const AUDITOR = /audit_admin|审计管理员/

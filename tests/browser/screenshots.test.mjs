@@ -5,6 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  AUDITOR,
   BRANCH_KINDS,
   BRANCH_SECRETARY,
   DESKTOP,
@@ -13,6 +14,7 @@ import {
   SCREENSHOTS,
   apiGet,
   findOrg,
+  firstAdministratorLogIn,
   freshPassword,
   launchBrowser,
   logIn,
@@ -173,7 +175,35 @@ test('every page at desktop and phone size, with screenshots', async () => {
     await visit(secretary, `${server.base}#/`, () => secretary.locator('.stat-value').first().waitFor())
     await screenshot(secretary, 'desktop-11-branch-secretary-home')
 
-    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 4} in ${SCREENSHOTS}`)
+    // The 审计管理员 (after the authenticator enrolment): the audit page, a verified chain and one
+    // record's detail; the same session on a phone.
+    const auditor = await newPage(browser, DESKTOP)
+    pages.push(auditor)
+    await firstAdministratorLogIn(auditor, server.base, server.login(AUDITOR))
+    const auditShots = []
+    const auditTour = async (page, size) => {
+      await visit(page, `${server.base}#/audit`, () => page.locator('[data-test="audit-table"] tr.audit-row').first().waitFor())
+      await page.locator('[data-test="audit-verify"]').click()
+      await page.locator('[data-test="audit-verdict"]').waitFor()
+      await sleep(300)
+      auditShots.push(await screenshot(page, `${size}-12-audit`))
+      await visit(page, `${server.base}#/audit?action=grant.`, () => page.locator('[data-test="audit-table"] tr.audit-row').first().waitFor())
+      await page.locator('[data-test="audit-table"] tr.audit-row').first().click()
+      await page.locator('[data-test="audit-after"]').waitFor()
+      await sleep(500)
+      auditShots.push(await screenshot(page, `${size}-12b-audit-detail`, { fullPage: false }))
+      await page.keyboard.press('Escape')
+    }
+    await auditTour(auditor, 'desktop')
+    const auditorPhone = await newPage(browser, PHONE)
+    pages.push(auditorPhone)
+    await auditorPhone.context().addCookies(await auditor.context().cookies())
+    await auditTour(auditorPhone, 'phone')
+    await visit(auditorPhone, `${server.base}#/audit`)
+    const auditOverflow = await auditorPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(auditOverflow <= 1, `#/audit fits the phone's width (overflow ${auditOverflow}px)`)
+
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 4 + auditShots.length} in ${SCREENSHOTS}`)
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()
