@@ -155,11 +155,14 @@ Result<std::int64_t> ScanTable(db::Connection& c, const std::string& table,
     }
     return count;
   }
-  std::int64_t after = INT64_MIN;
+  std::optional<std::int64_t> after;
   while (true) {
-    auto rows = c.Query("SELECT " + list + " FROM " + table + " WHERE " + key + " > $1 ORDER BY " +
-                            key + " LIMIT $2",
-                        {after, kPage});
+    auto rows = after ? c.Query("SELECT " + list + " FROM " + table + " WHERE " + key +
+                                    " > $1 ORDER BY " + key + " LIMIT $2",
+                                {*after, kPage})
+                      : c.Query("SELECT " + list + " FROM " + table + " ORDER BY " + key +
+                                    " LIMIT $1",
+                                {kPage});
     if (!rows) return Fail(rows.error());
     std::size_t key_index = rows->ColumnIndex(key);
     for (std::size_t i = 0; i < rows->size(); ++i) {
