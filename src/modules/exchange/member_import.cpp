@@ -1,6 +1,12 @@
 #include "modules/exchange/member_import.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -55,33 +61,6 @@ struct ReadyRow {
   std::string phone_index;
   std::string phone_cipher;
 };
-
-//! Encrypts and indexes the personal numbers of `rows`, spread over the machine's cores.
-void Protect(const crypto::FieldCipher& cipher, std::vector<ReadyRow>& rows) {
-  auto work = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) {
-      ReadyRow& r = rows[i];
-      r.id_index = cipher.BlindIndex(r.member.id_number);
-      r.id_cipher = cipher.Encrypt(r.member.id_number);
-      if (!r.member.input.phone.empty()) {
-        r.phone_index = cipher.BlindIndex(r.member.input.phone);
-        r.phone_cipher = cipher.Encrypt(r.member.input.phone);
-      }
-    }
-  };
-  std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  if (rows.size() < 2000 || threads == 1) {
-    work(0, rows.size());
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::size_t per = (rows.size() + threads - 1) / threads;
-  for (std::size_t t = 0; t < threads; ++t) {
-    std::size_t from = t * per, to = std::min(rows.size(), from + per);
-    if (from < to) pool.emplace_back(work, from, to);
-  }
-  for (auto& thread : pool) thread.join();
-}
 
 std::string MaskPhone(const std::string& phone) {
   if (phone.empty()) return "";
@@ -216,6 +195,24 @@ class EventRows final : public db::RowSource {
   bool confirm_ = false;
 };
 
+//! SQLite's secondary indexes of `tables` (not those backing a UNIQUE or PRIMARY KEY constraint)
+//! as (name, CREATE statement): a bulk load into a table that grows by more than it holds is
+//! faster when they are dropped first and built once, sorted, afterwards — in the same
+//! transaction, so no reader ever sees the table without them.
+Result<std::vector<std::pair<std::string, std::string>>> SecondaryIndexes(
+    db::Connection& c, const std::vector<std::string>& tables) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& t : tables) {
+    auto rows = c.Query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS "
+        "NOT NULL ORDER BY name",
+        {t});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0), rows->Text(i, 1));
+  }
+  return out;
+}
+
 //! Stores every row in one transaction, with one audit event; answers the count.
 Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFormat format,
                            const std::vector<ReadyRow>& ready, ImportProgress& progress) {
@@ -253,22 +250,59 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
       std::int64_t next = last->Int(0, 0);
       for (std::size_t i = 0; i < ready.size(); ++i) ids.push_back(++next);
     }
+    // A large import touches index pages all over the member and event indexes: with SQLite's
+    // default 2 MB page cache they are written out and read back again and again. The writer
+    // connection gets a larger cache for this transaction and its default back afterwards.
+    bool big_cache = c.backend() == db::Backend::kSqlite && ready.size() > 10000;
+    if (big_cache) {
+      auto cache = c.Execute("PRAGMA cache_size = -262144");
+      if (!cache) return Fail(cache.error());
+    }
+    std::vector<std::pair<std::string, std::string>> rebuilt;
+    if (big_cache) {
+      auto existing = c.Query("SELECT COUNT(*) FROM member");
+      if (!existing) return Fail(existing.error());
+      if (static_cast<std::size_t>(existing->Int(0, 0)) < ready.size()) {
+        auto indexes = SecondaryIndexes(c, {"member", "member_event", "member_span"});
+        if (!indexes) return Fail(indexes.error());
+        for (const auto& [name, sql] : *indexes) {
+          auto dropped = c.ExecuteScript("DROP INDEX " + name);
+          if (!dropped) return Fail(dropped.error());
+        }
+        rebuilt = std::move(*indexes);
+      }
+    }
+    auto mark = std::chrono::steady_clock::now();
+    auto step = [&mark](const char* what) {
+      auto at = std::chrono::steady_clock::now();
+      spdlog::debug("member import: stored {} in {} ms", what,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(at - mark).count());
+      mark = at;
+    };
     std::string now = NowShanghaiIso();
     MemberRows members(ready, ids, now);
     auto stored = c.BulkInsert("member", MemberRows::Columns(), members);
     if (!stored) return Fail(stored.error());
+    step("members");
     if (progress.cancelled) return Fail(Cancelled());
     SpanRows spans(ready, ids);
     static const std::vector<std::string> kSpanColumns = {"member_id", "org_id", "status",
                                                           "valid_from"};
     auto spanned = c.BulkInsert("member_span", kSpanColumns, spans);
     if (!spanned) return Fail(spanned.error());
+    step("spans");
     EventRows events(ready, ids, caller.account_id, now);
     static const std::vector<std::string> kEventColumns = {
         "member_id", "kind", "happened_on", "org_id", "org_path", "reason", "account_id",
         "created_at"};
     auto evented = c.BulkInsert("member_event", kEventColumns, events);
     if (!evented) return Fail(evented.error());
+    step("events");
+    for (const auto& [name, sql] : rebuilt) {
+      auto created = c.ExecuteScript(sql);
+      if (!created) return Fail(created.error());
+    }
+    step("indexes");
     if (progress.cancelled) return Fail(Cancelled());
     auto logged = audit::Append(
         c, {caller.actor,
@@ -280,6 +314,10 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
              {"organisations", static_cast<std::int64_t>(used.size())},
              {"events", *evented}}});
     if (!logged) return Fail(logged.error());
+    if (big_cache) {
+      auto cache = c.Execute("PRAGMA cache_size = -2000");
+      if (!cache) return Fail(cache.error());
+    }
     return *stored;
   });
 }
@@ -328,19 +366,132 @@ std::string Shown(int field, const std::string& value) {
   return value.size() > 200 ? value.substr(0, 200) : value;
 }
 
-//! Reads one record into a MemberInput, reporting each cell that cannot be read.
+//! Reports problems of one row's cells.
 struct RowCheck {
   std::vector<RowError>& errors;
   std::int64_t row;
-  const Record& record;
+  const std::vector<std::string>& values;
   bool any = false;
 
   void Add(int field, std::string message) {
     errors.push_back({row, std::string(TitleOfField(field)),
-                      Shown(field, record.values[static_cast<std::size_t>(field)]),
-                      std::move(message)});
+                      Shown(field, values[static_cast<std::size_t>(field)]), std::move(message)});
     any = true;
   }
+};
+
+//! A row whose cells could be read, before PrepareMember and the checks against it.
+struct Pending {
+  std::int64_t row = 0;
+  std::vector<std::string> values;
+  member::MemberInput input;
+  std::string sex;
+  std::string birth;
+  std::string status;
+  const Branch* branch = nullptr;
+};
+
+//! Rows handed from the reading thread to the checking threads, a few thousand at a time.
+struct Chunk {
+  std::vector<Pending> pending;
+  std::vector<ReadyRow> ready;
+  std::vector<RowError> errors;
+};
+constexpr std::size_t kChunkRows = 4096;
+
+//! PrepareMember, the checks against what it derives, and the personal numbers encrypted and
+//! indexed: the costly part of a row, done on every core while the file is still being read.
+void CheckChunk(Chunk& chunk, const crypto::FieldCipher& cipher, const std::string& today) {
+  chunk.ready.reserve(chunk.pending.size());
+  for (Pending& p : chunk.pending) {
+    RowCheck check{chunk.errors, p.row, p.values};
+    auto prepared = member::PrepareMember(p.input, today);
+    if (!prepared) {
+      int field = FieldOfInputField(prepared.error().field);
+      if (field < 0) field = kName;
+      check.Add(field, prepared.error().message);
+      continue;
+    }
+    if (!p.sex.empty() && p.sex != prepared->sex) {
+      check.Add(kSex, "性别与公民身份号码不符（号码所示为" +
+                          std::string(prepared->sex == "male" ? "男" : "女") + "）");
+    }
+    if (!p.birth.empty() && p.birth != prepared->birth_date) {
+      check.Add(kBirthDate, "出生日期与公民身份号码不符（号码所示为 " + prepared->birth_date + "）");
+    }
+    if (!p.status.empty() && p.status != prepared->status) {
+      check.Add(kStatus, p.status == "full" ? "正式党员应填写转正日期" : "预备党员不应有转正日期");
+    }
+    if (check.any) continue;
+    ReadyRow r{p.row, std::move(*prepared), p.branch, {}, {}, {}, {}};
+    r.id_index = cipher.BlindIndex(r.member.id_number);
+    r.id_cipher = cipher.Encrypt(r.member.id_number);
+    if (!r.member.input.phone.empty()) {
+      r.phone_index = cipher.BlindIndex(r.member.input.phone);
+      r.phone_cipher = cipher.Encrypt(r.member.input.phone);
+    }
+    chunk.ready.push_back(std::move(r));
+  }
+  chunk.pending.clear();
+  chunk.pending.shrink_to_fit();
+}
+
+//! Checking threads fed with chunks by the reading thread, which joins them when it is done.
+class CheckPool {
+ public:
+  CheckPool(const crypto::FieldCipher& cipher, const std::string& today)
+      : cipher_(cipher), today_(today) {
+    unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i + 1 < std::min(cores, 8u); ++i) workers_.emplace_back([this] { Work(); });
+  }
+  ~CheckPool() { Finish(); }
+
+  void Add(std::unique_ptr<Chunk> chunk) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(chunk.get());
+      chunks_.push_back(std::move(chunk));
+    }
+    wake_.notify_one();
+  }
+
+  //! Helps with what is left, waits for the workers; answers every chunk, in file order.
+  std::vector<std::unique_ptr<Chunk>>& Finish() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    Work();
+    for (auto& w : workers_) {
+      if (w.joinable()) w.join();
+    }
+    return chunks_;
+  }
+
+ private:
+  void Work() {
+    while (true) {
+      Chunk* chunk = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        chunk = queue_.front();
+        queue_.pop_front();
+      }
+      CheckChunk(*chunk, cipher_, today_);
+    }
+  }
+
+  const crypto::FieldCipher& cipher_;
+  const std::string& today_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Chunk*> queue_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  std::vector<std::thread> workers_;
+  bool done_ = false;
 };
 
 }  // namespace
@@ -350,6 +501,13 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
                                     std::string_view bytes, const std::string& today,
                                     ImportProgress& progress) {
   ImportOutcome outcome;
+  auto started = std::chrono::steady_clock::now();
+  auto phase = [&started](const char* what, std::size_t rows) {
+    auto now = std::chrono::steady_clock::now();
+    spdlog::info("member import: {} ({} rows) in {} ms", what, rows,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count());
+    started = now;
+  };
   auto reader = RecordReader::Open(format, bytes, kMemberFieldCount,
                                    [](std::string_view h) { return FieldForHeader(h); });
   if (!reader) return Fail(reader.error());
@@ -376,11 +534,11 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
   });
   if (!branches) return Fail(branches.error());
 
-  std::vector<ReadyRow> ready;
-  if (records.estimated_rows() > 0) ready.reserve(static_cast<std::size_t>(records.estimated_rows()));
-  std::unordered_map<std::string, std::int64_t> first_row_of_id;
+  CheckPool pool(cipher, today);
+  auto chunk = std::make_unique<Chunk>();
   Record record;
   std::int64_t rows_read = 0;
+  const bool excel = format == FileFormat::kXlsx;
   while (true) {
     auto more = records.Next(record);
     if (!more) return Fail(more.error());
@@ -392,12 +550,15 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
       if (rows_read > progress.total_rows) progress.total_rows = rows_read;
       progress.Changed();
     }
-    RowCheck check{outcome.errors, record.row, record};
     if (!record.unreadable.empty()) {
       outcome.errors.push_back({record.row, "", "", record.unreadable});
       continue;
     }
-    auto& v = record.values;
+    Pending p;
+    p.row = record.row;
+    p.values = std::move(record.values);
+    auto& v = p.values;
+    RowCheck check{outcome.errors, record.row, v};
     for (auto& value : v) value = Trim(value);
     for (std::size_t f = 0; f < MemberColumns().size(); ++f) {
       if (MemberColumns()[f].required && v[f].empty()) {
@@ -405,8 +566,7 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
       }
     }
     if (check.any) continue;
-    bool excel = format == FileFormat::kXlsx;
-    member::MemberInput in;
+    member::MemberInput& in = p.input;
     in.name = v[kName];
     in.id_number = v[kIdNumber];
     in.phone = PlainDigits(v[kPhone]);
@@ -435,26 +595,23 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
         check.Add(field, std::string(TitleOfField(field)) + "应为日期，如 2010-07-01");
       }
     }
-    std::string birth;
     if (!v[kBirthDate].empty()) {
       if (auto date = NormaliseDate(v[kBirthDate], excel)) {
-        birth = *date;
+        p.birth = *date;
       } else {
         check.Add(kBirthDate, "出生日期应为日期，如 1980-01-31");
       }
     }
-    std::string sex;
     if (!v[kSex].empty()) {
-      if (auto s = SexId(v[kSex])) {
-        sex = *s;
+      if (auto sex = SexId(v[kSex])) {
+        p.sex = *sex;
       } else {
         check.Add(kSex, "性别应为“男”或“女”");
       }
     }
-    std::string status;
     if (!v[kStatus].empty()) {
-      if (auto s = StatusId(v[kStatus])) {
-        status = *s;
+      if (auto status = StatusId(v[kStatus])) {
+        p.status = *status;
       } else {
         check.Add(kStatus, "党员状态应为“正式党员”或“预备党员”");
       }
@@ -469,53 +626,58 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
     } else {
       check.Add(kHardship, "困难党员应填“是”或“否”");
     }
-    const Branch* branch = nullptr;
     if (auto it = branches->find(v[kOrgCode]); it != branches->end()) {
-      branch = &it->second;
-      if (branch->status != "active" || !org::IsBranchKind(branch->kind)) {
-        check.Add(kOrgCode, "“" + branch->name +
+      p.branch = &it->second;
+      if (p.branch->status != "active" || !org::IsBranchKind(p.branch->kind)) {
+        check.Add(kOrgCode, "“" + p.branch->name +
                                 "”不是正常状态的党支部：党员只能编入党支部（含联合、临时党支部）");
-      } else if (!v[kOrgName].empty() && v[kOrgName] != branch->name) {
-        check.Add(kOrgName, "与所在党组织代码不符：代码 " + v[kOrgCode] + " 是“" + branch->name + "”");
+      } else if (!v[kOrgName].empty() && v[kOrgName] != p.branch->name) {
+        check.Add(kOrgName,
+                  "与所在党组织代码不符：代码 " + v[kOrgCode] + " 是“" + p.branch->name + "”");
       }
-      in.org_id = branch->id;
+      in.org_id = p.branch->id;
     } else {
       check.Add(kOrgCode, "未知的党组织代码（不存在或不在您的管理范围内）");
     }
     if (check.any) continue;
+    chunk->pending.push_back(std::move(p));
+    if (chunk->pending.size() == kChunkRows) {
+      pool.Add(std::move(chunk));
+      chunk = std::make_unique<Chunk>();
+    }
+  }
+  pool.Add(std::move(chunk));
+  auto& chunks = pool.Finish();
+  if (progress.cancelled) return Fail(Cancelled());
 
-    auto prepared = member::PrepareMember(in, today);
-    if (!prepared) {
-      int field = FieldOfInputField(prepared.error().field);
-      if (field < 0) field = kName;
-      check.Add(field, prepared.error().message);
-      continue;
-    }
-    if (!sex.empty() && sex != prepared->sex) {
-      check.Add(kSex, "性别与公民身份号码不符（号码所示为" +
-                          std::string(prepared->sex == "male" ? "男" : "女") + "）");
-    }
-    if (!birth.empty() && birth != prepared->birth_date) {
-      check.Add(kBirthDate, "出生日期与公民身份号码不符（号码所示为 " + prepared->birth_date + "）");
-    }
-    if (!status.empty() && status != prepared->status) {
-      check.Add(kStatus, status == "full" ? "正式党员应填写转正日期" : "预备党员不应有转正日期");
-    }
-    auto [first, fresh] = first_row_of_id.emplace(prepared->id_number, record.row);
+  // Every checked row in file order; a number seen before is a duplicate inside the file.
+  std::vector<ReadyRow> ready;
+  {
+    std::size_t count = 0;
+    for (const auto& c : chunks) count += c->ready.size();
+    ready.reserve(count);
+  }
+  std::unordered_map<std::string_view, std::int64_t> first_row_of_id;
+  for (auto& c : chunks) {
+    for (RowError& e : c->errors) outcome.errors.push_back(std::move(e));
+    for (ReadyRow& r : c->ready) ready.push_back(std::move(r));
+    c->ready.clear();
+  }
+  first_row_of_id.reserve(ready.size());
+  for (const ReadyRow& r : ready) {
+    auto [first, fresh] = first_row_of_id.emplace(r.member.id_number, r.row);
     if (!fresh) {
-      check.Add(kIdNumber, "与第 " + std::to_string(first->second) + " 行的公民身份号码重复");
+      outcome.errors.push_back({r.row, std::string(TitleOfField(kIdNumber)),
+                                identity::MaskIdNumber(r.member.id_number),
+                                "与第 " + std::to_string(first->second) +
+                                    " 行的公民身份号码重复"});
     }
-    if (check.any) continue;
-    ready.push_back(ReadyRow{record.row, std::move(*prepared), branch, {}, {}, {}, {}});
   }
   outcome.total_rows = rows_read;
   progress.total_rows = rows_read;
   progress.processed_rows = rows_read;
   progress.Changed();
-
-  // The personal numbers, encrypted and indexed on every core (the costly part of a large file).
-  Protect(cipher, ready);
-  if (progress.cancelled) return Fail(Cancelled());
+  phase("read, checked and encrypted", ready.size());
 
   // Duplicates against the registry (the whole registry: an ID number is unique everywhere, and
   // saying so reveals no more than the refusal of a single POST would).
@@ -539,6 +701,7 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
     return rows;
   });
   if (!taken) return Fail(taken.error());
+  phase("checked against the registry", ready.size());
   std::unordered_map<std::int64_t, const ReadyRow*> by_row;
   if (!taken->empty()) {
     for (const ReadyRow& r : ready) by_row.emplace(r.row, &r);
@@ -555,6 +718,7 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
   }
   auto imported = Store(db, caller, format, ready, progress);
   if (!imported) return Fail(imported.error());
+  phase("stored", ready.size());
   outcome.imported = *imported;
   return outcome;
 }
