@@ -172,6 +172,9 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   options.port = listen->second;
   options.threads = threads;
   options.max_body_bytes = serve.max_body_bytes;
+  options.body_limit_for = [router = (*app)->router()](http::Method method, std::string_view path) {
+    return router->BodyLimit(method, path);
+  };
   options.shutdown_grace = std::chrono::seconds(serve.shutdown_grace_seconds);
   // Access lines are info-level: kept unless the operator asks for warnings only.
   std::shared_ptr<http::AccessLog> access_log;
@@ -524,7 +527,7 @@ int Run(int argc, char** argv) {
     }
     return CommandRuntime{opened->db(), opened->identity(), opened->cipher()};
   };
-  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open})) return *code;
+  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open, common.KeyFile()})) return *code;
   return kExitUsage;
 }
 

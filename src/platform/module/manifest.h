@@ -36,6 +36,9 @@ struct CommandContext {
   //! Opens the database named by `--db` (applying migrations) and the key file on first call;
   //! commands that need no database never call it, so they create no file.
   std::function<Result<CommandRuntime>()> open;
+  //! The field-encryption key file `open` uses (`--key-file` or its default), for commands that
+  //! must handle it before opening (moving a deployment).
+  std::string key_file;
 };
 
 //! A module adds its `zhibu` subcommands here. `Add` creates the subcommand (the platform adds
