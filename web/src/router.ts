@@ -17,6 +17,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'transfers', component: () => import('./views/TransfersView.vue'), meta: { title: '组织关系转接' } },
       { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
+      { path: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '本地设置' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
