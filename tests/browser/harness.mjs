@@ -202,6 +202,91 @@ export async function apiGet(page, apiPath) {
   }, apiPath)
 }
 
+/**
+ * POST/PUT/PATCH an API path with the page's session and CSRF token, to set up facts a scenario
+ * needs before it drives the console (never a mock). Answers {status, body}.
+ */
+export async function apiSend(page, method, apiPath, body = {}) {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const me = await (await fetch('api/v1/me', { credentials: 'same-origin' })).json()
+      const r = await fetch(p, {
+        method: m,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify(b),
+      })
+      const text = await r.text()
+      return { status: r.status, body: text ? JSON.parse(text) : null }
+    },
+    [method, apiPath, body],
+  )
+}
+
+/** Like apiSend, but fails unless the server answers 2xx; answers the body. */
+export async function apiDo(page, method, apiPath, body = {}) {
+  const r = await apiSend(page, method, apiPath, body)
+  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${apiPath} → ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body
+}
+
+/** A valid 18-digit ID number (GB 11643 check digit) born on `birth` (YYYYMMDD), never seen before. */
+export function idNumber(birth = '19850615', region = '500101') {
+  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
+  const body = region + birth + seq
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
+/** Today in Asia/Shanghai, shifted by whole days, as YYYY-MM-DD. */
+export function shanghaiDate(offsetDays = 0) {
+  const now = new Date(Date.now() + offsetDays * 86_400_000)
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** Chooses an option of an Element Plus select by its label. */
+export async function pickOption(page, select, label) {
+  await select.click()
+  const popper = page.locator('.el-select__popper:visible').last()
+  await popper.waitFor()
+  await popper.locator('.el-select-dropdown__item').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
+  await popper.waitFor({ state: 'hidden' }).catch(() => {})
+}
+
+/** A full member of `org` with no open transfer, not away and in contact. */
+export async function plainMember(page, org) {
+  const members = (await apiGet(page, `api/v1/members?org=${org.id}&status=full&page_size=50`)).items
+  for (const m of members) {
+    const detail = await apiGet(page, `api/v1/members/${m.id}`)
+    if (detail.mobile || detail.lost_contact_since) continue
+    const open = (await apiGet(page, `api/v1/transfers?member=${m.id}`)).items.filter((t) => t.status === 'requested' || t.status === 'approved')
+    if (open.length === 0) return m
+  }
+  return null
+}
+
+const ROUTES = [
+  '/api/v1/transfers',
+  '/api/v1/transfers/{id}',
+  '/api/v1/transfers/{id}/letter',
+  '/api/v1/transfers/{id}/approve',
+  '/api/v1/transfers/{id}/receive',
+]
+
+/** A form item by its label, within a dialog or a page. */
+export function formItem(scope, label) {
+  return scope.locator('.el-form-item').filter({ has: scope.page().locator(`.el-form-item__label:text-is("${label}")`) })
+}
+
+/** Types a date into an Element Plus date picker and confirms it. */
+export async function fillDate(picker, date) {
+  const input = (await picker.evaluate((e) => e.tagName)) === 'INPUT' ? picker : picker.locator('input').first()
+  await input.click()
+  await input.fill(date)
+  await input.press('Enter')
+}
+
 /** Pinyin initials of Chinese text with the ICU pinyin collation (zs for 张三). */
 const LETTERS = 'abcdefghjklmnopqrstwxyz'
 const BOUNDS = [...'阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥扨它穵夕丫帀']

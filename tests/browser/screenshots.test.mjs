@@ -60,7 +60,7 @@ async function tour(page, base, size, facts) {
   await page.getByRole('tab', { name: '班子' }).click()
   await sleep(300)
   await shoot('05-org-branch-committee')
-  await page.getByRole('tab', { name: '党员' }).click()
+  await page.getByRole('tab', { name: '党员', exact: true }).click()
   await settle(page)
   await shoot('05b-org-branch-members')
   await page.getByRole('tab', { name: '沿革' }).click()

@@ -20,6 +20,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
       { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'audit.read' } },
+      { path: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '本地设置' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
