@@ -11,10 +11,13 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const BINARY = path.resolve(ROOT, process.env.ZHIBU_BINARY ?? 'build/release/zhibu')
-export const WEB_ROOT = path.resolve(ROOT, process.env.ZHIBU_WEB_ROOT ?? 'web/dist')
+// Paths given in the environment are relative to where the command runs (the shell's meaning of
+// ZHIBU_BINARY=../../build/release/zhibu in tests/browser); the defaults to the repository.
+const fromEnv = (name, fallback) => (process.env[name] ? path.resolve(process.env[name]) : path.resolve(ROOT, fallback))
+export const BINARY = fromEnv('ZHIBU_BINARY', 'build/release/zhibu')
+export const WEB_ROOT = fromEnv('ZHIBU_WEB_ROOT', 'web/dist')
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-export const SCREENSHOTS = path.resolve(ROOT, process.env.ZHIBU_SCREENSHOTS ?? 'build/screenshots')
+export const SCREENSHOTS = fromEnv('ZHIBU_SCREENSHOTS', 'build/screenshots')
 
 export const DESKTOP = { width: 1366, height: 768 }
 export const PHONE = { width: 390, height: 844 }
@@ -261,14 +264,6 @@ export async function plainMember(page, org) {
   }
   return null
 }
-
-const ROUTES = [
-  '/api/v1/transfers',
-  '/api/v1/transfers/{id}',
-  '/api/v1/transfers/{id}/letter',
-  '/api/v1/transfers/{id}/approve',
-  '/api/v1/transfers/{id}/receive',
-]
 
 /** A form item by its label, within a dialog or a page. */
 export function formItem(scope, label) {
