@@ -266,14 +266,6 @@ export async function plainMember(page, org) {
   return null
 }
 
-const ROUTES = [
-  '/api/v1/transfers',
-  '/api/v1/transfers/{id}',
-  '/api/v1/transfers/{id}/letter',
-  '/api/v1/transfers/{id}/approve',
-  '/api/v1/transfers/{id}/receive',
-]
-
 /** A form item by its label, within a dialog or a page. */
 export function formItem(scope, label) {
   return scope.locator('.el-form-item').filter({ has: scope.page().locator(`.el-form-item__label:text-is("${label}")`) })

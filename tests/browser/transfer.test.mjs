@@ -38,6 +38,14 @@ async function confirmStep(page, title, note) {
   await dialog.waitFor({ state: 'hidden' })
 }
 
+const ROUTES = [
+  '/api/v1/transfers',
+  '/api/v1/transfers/{id}',
+  '/api/v1/transfers/{id}/letter',
+  '/api/v1/transfers/{id}/approve',
+  '/api/v1/transfers/{id}/receive',
+]
+
 test('transfer a member between two branches: request, approve, receive', async (t) => {
   const server = await startServer()
   const missing = await missingRoutes(server, ROUTES)
@@ -202,6 +210,8 @@ test('transfer a member out of the deployment: request, approve, 登记回执; t
     const departedRow = page.locator('[data-test="member-table"] .el-table__row').filter({ has: page.getByRole('link', { name: member.name, exact: true }) })
     await departedRow.getByText('已转出').waitFor()
     assert.equal((await apiGet(page, `api/v1/orgs/${branch.id}`)).member_count, branch.member_count - 1, 'the branch counts one member less')
+    const fullNow = (await apiGet(page, `api/v1/members?org=${branch.id}&status=full&page_size=100`)).items
+    assert.ok(!fullNow.some((m) => m.id === member.id), 'nor listed among the branch’s 正式党员')
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
   } finally {

@@ -432,7 +432,7 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
                           "status"));
     }
     params.emplace_back(query.status);
-    where += " AND m.status = $" + std::to_string(params.size());
+    where += " AND m.status = $" + std::to_string(params.size()) + " AND m.departed_on IS NULL";
   }
   std::string q = query.q;
   if (!q.empty()) {
