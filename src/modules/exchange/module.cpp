@@ -205,6 +205,9 @@ const ModuleManifest& exchange_module() {
       .permissions = {},
       .role_permissions = {},
       .encrypted_columns = {},
+      .settings = {},
+      .rules = {},
+      .periodic_tasks = {},
       .register_commands = exchange::RegisterCommands,
       .load_demo = nullptr,
   };
