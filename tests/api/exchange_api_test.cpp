@@ -1,6 +1,6 @@
 //! Import and export over HTTP against a real `zhibu serve --demo` (the demo county, its 组织部 and
-//! 支部书记 accounts): an Excel roster of 1,000 members with one bad ID checksum imports nothing and
-//! names exactly that row, the corrected file imports all 1,000; CSV and JSONL; Chinese text
+//! 支部书记 accounts): an Excel roster of 1,000 members with one bad ID checksum imports nothing
+//! and names exactly that row, the corrected file imports all 1,000; CSV and JSONL; Chinese text
 //! survives an Excel round trip; a 支部书记's export holds only their branch; and the whole
 //! deployment moves from SQLite to this backend (and back) with every table's rows, content and
 //! the audit chain intact.
@@ -52,7 +52,8 @@ Person PersonNumber(int i, int salt) {
   return {"测试" + std::string(i % 2 ? "欧阳" : "司马") + std::to_string(i),
           IdNumber(i * 7 + salt, (i * 37 + salt) % 1000),
           "139" + std::to_string(10000000 + i * 13 + salt).substr(0, 8),
-          "涪陵区第" + std::to_string(i) + "中学", "重庆市涪陵区龙潭路 " + std::to_string(i) + " 号"};
+          "涪陵区第" + std::to_string(i) + "中学",
+          "重庆市涪陵区龙潭路 " + std::to_string(i) + " 号"};
 }
 
 //! A row of the template for `p` in the branch `code`/`name`.
@@ -60,20 +61,34 @@ std::vector<std::string> RowFor(const std::vector<std::string>& header, const Pe
                                 const std::string& code, const std::string& name) {
   std::vector<std::string> cells;
   for (const auto& h : header) {
-    if (h == "姓名") cells.push_back(p.name);
-    else if (h == "民族") cells.push_back("汉族");
-    else if (h == "公民身份号码") cells.push_back(p.id);
-    else if (h == "手机号码") cells.push_back(p.phone);
-    else if (h == "学历") cells.push_back("大学本科");
-    else if (h == "职业/岗位") cells.push_back("专业技术人员");
-    else if (h == "工作单位") cells.push_back(p.work_unit);
-    else if (h == "现居住地") cells.push_back(p.address);
-    else if (h == "入党日期") cells.push_back("2010-07-01");
-    else if (h == "转正日期") cells.push_back("2011-07-01");
-    else if (h == "人员类别") cells.push_back("机关");
-    else if (h == "所在党组织代码") cells.push_back(code);
-    else if (h == "所在党组织名称") cells.push_back(name);
-    else cells.push_back("");
+    if (h == "姓名")
+      cells.push_back(p.name);
+    else if (h == "民族")
+      cells.push_back("汉族");
+    else if (h == "公民身份号码")
+      cells.push_back(p.id);
+    else if (h == "手机号码")
+      cells.push_back(p.phone);
+    else if (h == "学历")
+      cells.push_back("大学本科");
+    else if (h == "职业/岗位")
+      cells.push_back("专业技术人员");
+    else if (h == "工作单位")
+      cells.push_back(p.work_unit);
+    else if (h == "现居住地")
+      cells.push_back(p.address);
+    else if (h == "入党日期")
+      cells.push_back("2010-07-01");
+    else if (h == "转正日期")
+      cells.push_back("2011-07-01");
+    else if (h == "人员类别")
+      cells.push_back("机关");
+    else if (h == "所在党组织代码")
+      cells.push_back(code);
+    else if (h == "所在党组织名称")
+      cells.push_back(name);
+    else
+      cells.push_back("");
   }
   return cells;
 }
@@ -92,7 +107,8 @@ class ExchangeApiTest : public ::testing::Test {
       return log.substr(start, log.find("（", start) - start);
     };
     admin_ = new Client(FirstLogIn(*server_, "zuzhibu", password("zuzhibu"), "Kx9#Tree-Leaf-2026"));
-    secretary_ = new Client(FirstLogIn(*server_, "shuji", password("shuji"), "Pz7#River-Stone-2026"));
+    secretary_ =
+        new Client(FirstLogIn(*server_, "shuji", password("shuji"), "Pz7#River-Stone-2026"));
     auto me = secretary_->Get("/api/v1/me").Json();
     std::int64_t branch = me.at("grants").as_array()[0].at("organisation_id").as_int64();
     auto org = admin_->Get("/api/v1/orgs/" + std::to_string(branch)).Json();
@@ -112,10 +128,10 @@ class ExchangeApiTest : public ::testing::Test {
   static boost::json::object Import(const Client& c, const std::string& format,
                                     const std::string& body, const std::string& kind = "members") {
     auto headers = c.Headers();
-    headers["Content-Type"] = std::string(exchange::ContentTypeOf(
-        *exchange::ParseFileFormat(format)));
-    auto started = server_->Send("POST", "/api/v1/imports?format=" + format + "&kind=" + kind,
-                                 body, headers);
+    headers["Content-Type"] =
+        std::string(exchange::ContentTypeOf(*exchange::ParseFileFormat(format)));
+    auto started =
+        server_->Send("POST", "/api/v1/imports?format=" + format + "&kind=" + kind, body, headers);
     EXPECT_EQ(started.status, 202) << started.body;
     std::int64_t id = started.Json().at("id").as_int64();
     for (int i = 0; i < 1200; ++i) {
@@ -215,11 +231,15 @@ TEST_F(ExchangeApiTest, CsvAndJsonlImportAndReportEveryBadRow) {
   // JSONL with English keys: two bad rows (unknown organisation, 转正 before 入党, a duplicate in
   // the file), every one reported, nothing imported.
   auto line = [&](const Person& p, const std::string& org, const std::string& confirmed) {
-    return boost::json::serialize(boost::json::object{
-               {"name", p.name}, {"ethnicity", "汉族"}, {"id_number", p.id},
-               {"education", "bachelor"}, {"joined_on", "2012-05-01"},
-               {"confirmed_on", confirmed}, {"category", "rural"}, {"org_code", org},
-               {"hardship", false}}) +
+    return boost::json::serialize(boost::json::object{{"name", p.name},
+                                                      {"ethnicity", "汉族"},
+                                                      {"id_number", p.id},
+                                                      {"education", "bachelor"},
+                                                      {"joined_on", "2012-05-01"},
+                                                      {"confirmed_on", confirmed},
+                                                      {"category", "rural"},
+                                                      {"org_code", org},
+                                                      {"hardship", false}}) +
            "\n";
   };
   Person a = PersonNumber(10, 3000), b = PersonNumber(11, 3000), c = PersonNumber(12, 3000);
@@ -237,7 +257,8 @@ TEST_F(ExchangeApiTest, CsvAndJsonlImportAndReportEveryBadRow) {
   EXPECT_NE(std::string(errors[2].at("message").as_string()).find("第 1 行"), std::string::npos);
   EXPECT_EQ(BranchMembers(), before + 5);
 
-  auto fixed = Import(*admin_, "jsonl", line(a, branch_code_, "2013-05-01") + line(b, branch_code_, ""));
+  auto fixed =
+      Import(*admin_, "jsonl", line(a, branch_code_, "2013-05-01") + line(b, branch_code_, ""));
   EXPECT_EQ(fixed.at("status"), "done") << boost::json::serialize(fixed);
   EXPECT_EQ(BranchMembers(), before + 7);
 }
@@ -325,7 +346,8 @@ TEST_F(ExchangeApiTest, UploadsAreCheckedBeforeAJobStarts) {
   auto headers = admin_->Headers();
   EXPECT_EQ(server_->Send("POST", "/api/v1/imports?format=pdf", "x", headers).status, 400);
   EXPECT_EQ(server_->Send("POST", "/api/v1/imports?format=csv", "", headers).status, 400);
-  EXPECT_EQ(server_->Send("POST", "/api/v1/imports?format=csv&kind=dues", "x", headers).status, 400);
+  EXPECT_EQ(server_->Send("POST", "/api/v1/imports?format=csv&kind=dues", "x", headers).status,
+            400);
   EXPECT_EQ(server_->Send("POST", "/api/v1/imports?format=csv", "x", {}).status, 401);
   // Larger than the default 1 MB request limit, accepted by this route.
   std::string big = "姓名,公民身份号码\n" + std::string(3u << 20, 'a') + "\n";
@@ -337,8 +359,8 @@ TEST_F(ExchangeApiTest, UploadsAreCheckedBeforeAJobStarts) {
 }
 
 TEST(DeploymentMoveTest, DemoCountyMovesFromSqliteAndBackLosslessly) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    ("zhibu-move-" + std::to_string(::getpid()));
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("zhibu-move-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::string source = "sqlite:" + dir + "/source.db";
@@ -362,7 +384,8 @@ TEST(DeploymentMoveTest, DemoCountyMovesFromSqliteAndBackLosslessly) {
   EXPECT_EQ(digests(imported.output), before);
   EXPECT_EQ(before.at("tables").at("member").at("rows").as_int64(), 63000);
   EXPECT_GT(before.at("tables").at("audit_event").at("rows").as_int64(), 0);
-  auto verify = RunZhibu({"audit", "verify", "--db", target.url(), "--key-file", target.key_file()});
+  auto verify =
+      RunZhibu({"audit", "verify", "--db", target.url(), "--key-file", target.key_file()});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find("\"intact\":true"), std::string::npos) << verify.output;
 
@@ -377,8 +400,8 @@ TEST(DeploymentMoveTest, DemoCountyMovesFromSqliteAndBackLosslessly) {
   EXPECT_NE(added.output.find("\"id\":2601"), std::string::npos) << added.output;
 
   // A second import into a database with data is refused.
-  auto again = RunZhibu({"import", "all", dir + "/dump", "--db", target.url(), "--key-file",
-                         target.key_file()});
+  auto again = RunZhibu(
+      {"import", "all", dir + "/dump", "--db", target.url(), "--key-file", target.key_file()});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.output.find("deployment.target_not_empty"), std::string::npos) << again.output;
 

@@ -68,7 +68,8 @@ Result<FileFormat> FormatFor(const std::string& option, const std::string& file)
   if (!option.empty()) return ParseFileFormat(option);
   if (auto f = FormatOfFileName(file)) return *f;
   return Fail(Error::Invalid("import.format_invalid",
-                             "无法从文件名判断格式，请用 --format 指定 csv、jsonl 或 xlsx", "format"));
+                             "无法从文件名判断格式，请用 --format 指定 csv、jsonl 或 xlsx",
+                             "format"));
 }
 
 struct Options {
@@ -87,7 +88,8 @@ int RunImport(const CommandContext& context, const Options& o) {
     if (!runtime) return Report(runtime.error());
     ProgressBar bar("导入");
     auto digests = ImportDeployment(runtime->db, o.path, [&](const std::string& t, std::int64_t n) {
-      if (isatty(2)) std::fprintf(stderr, "\r导入 %-28s %lld 行\n", t.c_str(), static_cast<long long>(n));
+      if (isatty(2))
+        std::fprintf(stderr, "\r导入 %-28s %lld 行\n", t.c_str(), static_cast<long long>(n));
     });
     if (!digests) return Report(digests.error());
     boost::json::object tables;
@@ -101,10 +103,9 @@ int RunImport(const CommandContext& context, const Options& o) {
   if (!bytes) return Report(bytes.error());
   auto runtime = context.open();
   if (!runtime) return Report(runtime.error());
-  ImportCaller caller{CommandLineActor(), std::nullopt,
-                      [](db::Connection&) -> Result<org::SubtreeScope> {
-                        return org::SubtreeScope::Everything();
-                      }};
+  ImportCaller caller{
+      CommandLineActor(), std::nullopt,
+      [](db::Connection&) -> Result<org::SubtreeScope> { return org::SubtreeScope::Everything(); }};
   ImportProgress progress;
   ProgressBar bar(o.kind == "orgs" ? "导入党组织" : "导入党员");
   progress.on_change = [&] { bar.Show(progress.processed_rows, progress.total_rows); };
@@ -136,13 +137,12 @@ int RunExport(const CommandContext& context, const Options& o) {
   auto runtime = context.open();
   if (!runtime) return Report(runtime.error());
   if (o.kind == "all") {
-    auto digests = ExportDeployment(runtime->db, context.key_file, o.path,
-                                    [&](const std::string& t, std::int64_t n) {
-                                      if (isatty(2)) {
-                                        std::fprintf(stderr, "\r导出 %-28s %lld 行", t.c_str(),
-                                                     static_cast<long long>(n));
-                                      }
-                                    });
+    auto digests = ExportDeployment(
+        runtime->db, context.key_file, o.path, [&](const std::string& t, std::int64_t n) {
+          if (isatty(2)) {
+            std::fprintf(stderr, "\r导出 %-28s %lld 行", t.c_str(), static_cast<long long>(n));
+          }
+        });
     if (isatty(2)) std::fputc('\n', stderr);
     if (!digests) return Report(digests.error());
     boost::json::object tables;
@@ -177,15 +177,14 @@ int RunExport(const CommandContext& context, const Options& o) {
   if (!count) return Report(count.error());
   auto finished = (*sink)->Finish();
   if (!finished) return Report(finished.error());
-  auto logged = audit::AppendAlone(
-      runtime->db, {CommandLineActor(),
-                    members ? "member.export" : "org.export",
-                    o.org.empty() ? "all" : "org:" + o.org,
-                    "success",
-                    {{"rows", *count},
-                     {"format", std::string(FormatName(*format))},
-                     {"unmasked", o.unmasked},
-                     {"file", o.path}}});
+  auto logged = audit::AppendAlone(runtime->db, {CommandLineActor(),
+                                                 members ? "member.export" : "org.export",
+                                                 o.org.empty() ? "all" : "org:" + o.org,
+                                                 "success",
+                                                 {{"rows", *count},
+                                                  {"format", std::string(FormatName(*format))},
+                                                  {"unmasked", o.unmasked},
+                                                  {"file", o.path}}});
   if (!logged) return Report(logged.error());
   std::cout << boost::json::serialize(boost::json::object{{"kind", o.kind}, {"rows", *count}})
             << '\n';
@@ -196,9 +195,9 @@ int RunExport(const CommandContext& context, const Options& o) {
 
 void RegisterCommands(CommandRegistry& registry) {
   auto in = std::make_shared<Options>();
-  CLI::App* import_cmd = registry.Add(
-      "import", "从文件导入党员或党组织（全部成功或全部不导入），或从目录导入整个系统",
-      [in](const CommandContext& context) { return RunImport(context, *in); });
+  CLI::App* import_cmd =
+      registry.Add("import", "从文件导入党员或党组织（全部成功或全部不导入），或从目录导入整个系统",
+                   [in](const CommandContext& context) { return RunImport(context, *in); });
   import_cmd->add_option("KIND", in->kind, "members（党员）、orgs（党组织）或 all（整个系统）")
       ->required()
       ->check(CLI::IsMember({"members", "orgs", "all"}));
@@ -208,9 +207,9 @@ void RegisterCommands(CommandRegistry& registry) {
       ->check(CLI::IsMember({"csv", "jsonl", "ndjson", "xlsx"}));
 
   auto out = std::make_shared<Options>();
-  CLI::App* export_cmd = registry.Add(
-      "export", "把党员或党组织导出到文件，或把整个系统导出到目录（可换库导入）",
-      [out](const CommandContext& context) { return RunExport(context, *out); });
+  CLI::App* export_cmd =
+      registry.Add("export", "把党员或党组织导出到文件，或把整个系统导出到目录（可换库导入）",
+                   [out](const CommandContext& context) { return RunExport(context, *out); });
   export_cmd->add_option("KIND", out->kind, "members（党员）、orgs（党组织）或 all（整个系统）")
       ->required()
       ->check(CLI::IsMember({"members", "orgs", "all"}));

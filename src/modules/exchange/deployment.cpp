@@ -1,7 +1,7 @@
 #include "modules/exchange/deployment.h"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -157,12 +157,12 @@ Result<std::int64_t> ScanTable(db::Connection& c, const std::string& table,
   }
   std::optional<std::int64_t> after;
   while (true) {
-    auto rows = after ? c.Query("SELECT " + list + " FROM " + table + " WHERE " + key +
-                                    " > $1 ORDER BY " + key + " LIMIT $2",
-                                {*after, kPage})
-                      : c.Query("SELECT " + list + " FROM " + table + " ORDER BY " + key +
-                                    " LIMIT $1",
-                                {kPage});
+    auto rows =
+        after ? c.Query("SELECT " + list + " FROM " + table + " WHERE " + key + " > $1 ORDER BY " +
+                            key + " LIMIT $2",
+                        {*after, kPage})
+              : c.Query("SELECT " + list + " FROM " + table + " ORDER BY " + key + " LIMIT $1",
+                        {kPage});
     if (!rows) return Fail(rows.error());
     std::size_t key_index = rows->ColumnIndex(key);
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -196,7 +196,8 @@ Result<std::vector<std::pair<std::string, std::string>>> Migrations(db::Connecti
   auto rows = c.Query("SELECT module, version FROM schema_migrations ORDER BY module, version");
   if (!rows) return Fail(rows.error());
   std::vector<std::pair<std::string, std::string>> out;
-  for (std::size_t i = 0; i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0), rows->Text(i, 1));
+  for (std::size_t i = 0; i < rows->size(); ++i)
+    out.emplace_back(rows->Text(i, 0), rows->Text(i, 1));
   return out;
 }
 
@@ -205,15 +206,16 @@ Result<std::vector<std::string>> DependencyOrder(db::Connection& c,
                                                  const std::vector<std::string>& tables) {
   std::map<std::string, std::set<std::string>> refers;
   for (const auto& t : tables) {
-    auto rows = c.backend() == db::Backend::kSqlite
-                    ? c.Query("SELECT \"table\" FROM pragma_foreign_key_list($1)", {t})
-                    : c.Query(
-                          "SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints "
-                          "tc JOIN information_schema.constraint_column_usage ccu ON "
-                          "ccu.constraint_name = tc.constraint_name AND ccu.constraint_schema = "
-                          "tc.constraint_schema WHERE tc.constraint_type = 'FOREIGN KEY' AND "
-                          "tc.table_schema = current_schema() AND tc.table_name = $1",
-                          {t});
+    auto rows =
+        c.backend() == db::Backend::kSqlite
+            ? c.Query("SELECT \"table\" FROM pragma_foreign_key_list($1)", {t})
+            : c.Query(
+                  "SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints "
+                  "tc JOIN information_schema.constraint_column_usage ccu ON "
+                  "ccu.constraint_name = tc.constraint_name AND ccu.constraint_schema = "
+                  "tc.constraint_schema WHERE tc.constraint_type = 'FOREIGN KEY' AND "
+                  "tc.table_schema = current_schema() AND tc.table_name = $1",
+                  {t});
     if (!rows) return Fail(rows.error());
     for (std::size_t i = 0; i < rows->size(); ++i) {
       std::string target = rows->Text(i, 0);
@@ -227,8 +229,7 @@ Result<std::vector<std::string>> DependencyOrder(db::Connection& c,
     for (const auto& t : tables) {
       if (placed.contains(t)) continue;
       bool ready = std::all_of(refers[t].begin(), refers[t].end(), [&](const std::string& r) {
-        return placed.contains(r) ||
-               std::find(tables.begin(), tables.end(), r) == tables.end();
+        return placed.contains(r) || std::find(tables.begin(), tables.end(), r) == tables.end();
       });
       if (!ready) continue;
       order.push_back(t);
@@ -288,8 +289,9 @@ Result<Digests> DigestTables(db::Database& db) {
       std::vector<std::string> sorted_columns = *columns;
       std::sort(sorted_columns.begin(), sorted_columns.end());
       std::vector<std::string> lines;
-      auto scanned = ScanTable(c, t, sorted_columns,
-                               [&](const std::vector<db::Value>& row) { lines.push_back(Line(row)); });
+      auto scanned = ScanTable(c, t, sorted_columns, [&](const std::vector<db::Value>& row) {
+        lines.push_back(Line(row));
+      });
       if (!scanned) return Fail(scanned.error());
       out[t] = DigestOf(lines);
     }
@@ -331,7 +333,8 @@ Result<Digests> ExportDeployment(db::Database& db, const std::string& key_file,
         std::string line = Line(row);
         out << line << '\n';
         lines.push_back(std::move(line));
-        if (progress && lines.size() % 20000 == 0) progress(t, static_cast<std::int64_t>(lines.size()));
+        if (progress && lines.size() % 20000 == 0)
+          progress(t, static_cast<std::int64_t>(lines.size()));
       });
       if (!scanned) return Fail(scanned.error());
       out.close();
@@ -366,9 +369,9 @@ Result<void> InstallDeploymentKeys(const std::string& dir, const std::string& ke
   if (fs::exists(key_file, ec)) {
     auto existing = ReadWholeFile(key_file);
     if (existing && *existing == *keys) return {};
-    return Fail(Error::Conflict("deployment.key_conflict",
-                                "目标的密钥文件 " + key_file +
-                                    " 已存在且与导出的不同：请换一个 --key-file 或移走它"));
+    return Fail(Error::Conflict(
+        "deployment.key_conflict",
+        "目标的密钥文件 " + key_file + " 已存在且与导出的不同：请换一个 --key-file 或移走它"));
   }
   {
     std::ofstream out(key_file, std::ios::binary);
@@ -386,8 +389,7 @@ Result<Digests> ImportDeployment(db::Database& db, const std::string& dir,
   if (!text) return Fail(Problem("manifest_missing", "导出目录中没有 manifest.json：" + dir));
   boost::system::error_code ec;
   auto manifest = boost::json::parse(*text, ec);
-  if (ec || !manifest.is_object() ||
-      manifest.as_object().if_contains("format") == nullptr ||
+  if (ec || !manifest.is_object() || manifest.as_object().if_contains("format") == nullptr ||
       manifest.at("format") != "zhibu-deployment") {
     return Fail(Problem("manifest_invalid", "manifest.json 不是支部系统的整库导出"));
   }
@@ -418,7 +420,8 @@ Result<Digests> ImportDeployment(db::Database& db, const std::string& dir,
       std::vector<std::string> columns;
       for (const auto& col : t.at("columns").as_array()) columns.emplace_back(col.as_string());
       columns_of[name] = columns;
-      expected[name] = {t.at("rows").to_number<std::int64_t>(), std::string(t.at("sm3").as_string())};
+      expected[name] = {t.at("rows").to_number<std::int64_t>(),
+                        std::string(t.at("sm3").as_string())};
     }
     for (const auto& t : *tables) {
       if (!columns_of.contains(t)) {

@@ -34,8 +34,8 @@ std::string Zip(const std::vector<std::pair<std::string, std::string>>& parts) {
   zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
   for (const auto& [name, text] : parts) {
     zip_fileinfo info{};
-    zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
-                          9, 1);
+    zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED, 9,
+                          1);
     zipWriteInFileInZip(zip, text.data(), static_cast<unsigned>(text.size()));
     zipCloseFileInZip(zip);
   }
@@ -178,7 +178,8 @@ TEST(XlsxTest, MalformedXmlAndDoctypeAreRefused) {
 
 TEST(XlsxTest, ZipBombAndOversizeAreRefused) {
   // 64 MB of one repeated row compresses about a thousandfold.
-  std::string row = "<row><c t=\"inlineStr\"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>";
+  std::string row =
+      "<row><c t=\"inlineStr\"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>";
   std::string sheet = "<worksheet><sheetData>";
   while (sheet.size() < (64u << 20)) sheet += row;
   sheet += "</sheetData></worksheet>";

@@ -100,8 +100,8 @@ void ImportJobs::Run(Job& job, const Work& work) {
         "UPDATE import_job SET status = $2, total_rows = $3, processed_rows = $4, imported = $5, "
         "errors = $6, updated_at = $7, updated_at_ms = $8 WHERE id = $1",
         {job.id, status, result.total_rows,
-         status == "done" ? result.total_rows : job.progress.processed_rows.load(),
-         result.imported, boost::json::serialize(errors), NowShanghaiIso(), NowMs()});
+         status == "done" ? result.total_rows : job.progress.processed_rows.load(), result.imported,
+         boost::json::serialize(errors), NowShanghaiIso(), NowMs()});
   });
   (void)saved;
   job.finished = true;
@@ -117,16 +117,12 @@ Result<boost::json::object> ImportJobs::Status(std::int64_t id, std::int64_t acc
   if (!row) return Fail(row.error());
   if (row->empty()) return Fail(NotFound());
   const db::ResultSet& r = *row;
-  boost::json::object out{{"id", r.Int(0, 0)},
-                          {"kind", r.Text(0, 1)},
-                          {"format", r.Text(0, 2)},
-                          {"status", r.Text(0, 3)},
-                          {"total_rows", r.Int(0, 4)},
-                          {"processed_rows", r.Int(0, 5)},
-                          {"imported", r.Int(0, 6)},
-                          {"errors", boost::json::parse(r.Text(0, 7))},
-                          {"created_at", r.Text(0, 8)},
-                          {"updated_at", r.Text(0, 9)}};
+  boost::json::object out{
+      {"id", r.Int(0, 0)},          {"kind", r.Text(0, 1)},
+      {"format", r.Text(0, 2)},     {"status", r.Text(0, 3)},
+      {"total_rows", r.Int(0, 4)},  {"processed_rows", r.Int(0, 5)},
+      {"imported", r.Int(0, 6)},    {"errors", boost::json::parse(r.Text(0, 7))},
+      {"created_at", r.Text(0, 8)}, {"updated_at", r.Text(0, 9)}};
   if (r.Text(0, 3) != "running") return out;
   {
     std::lock_guard lock(mutex_);

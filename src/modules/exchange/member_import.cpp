@@ -79,15 +79,35 @@ class MemberRows final : public db::RowSource {
              const std::string& now)
       : rows_(rows), ids_(ids), now_(now) {}
   static const std::vector<std::string>& Columns() {
-    static const std::vector<std::string> columns = {
-        "id",          "org_id",          "org_path",        "name",
-        "initials",    "sex",             "ethnicity",       "birth_date",
-        "id_number_cipher", "id_number_index", "id_number_masked", "phone_cipher",
-        "phone_index", "phone_masked",    "education",       "degree",
-        "occupation",  "work_unit",       "household",       "address",
-        "joined_on",   "confirmed_on",    "work_started_on", "category",
-        "status",      "status_on",       "hardship",        "created_at",
-        "updated_at"};
+    static const std::vector<std::string> columns = {"id",
+                                                     "org_id",
+                                                     "org_path",
+                                                     "name",
+                                                     "initials",
+                                                     "sex",
+                                                     "ethnicity",
+                                                     "birth_date",
+                                                     "id_number_cipher",
+                                                     "id_number_index",
+                                                     "id_number_masked",
+                                                     "phone_cipher",
+                                                     "phone_index",
+                                                     "phone_masked",
+                                                     "education",
+                                                     "degree",
+                                                     "occupation",
+                                                     "work_unit",
+                                                     "household",
+                                                     "address",
+                                                     "joined_on",
+                                                     "confirmed_on",
+                                                     "work_started_on",
+                                                     "category",
+                                                     "status",
+                                                     "status_on",
+                                                     "hardship",
+                                                     "created_at",
+                                                     "updated_at"};
     return columns;
   }
   bool Next(std::vector<db::Value>& row) override {
@@ -108,7 +128,8 @@ class MemberRows final : public db::RowSource {
     row.emplace_back(db::Blob{r.id_cipher});
     row.emplace_back(r.id_index);
     row.emplace_back(identity::MaskIdNumber(m.id_number));
-    row.emplace_back(r.phone_cipher.empty() ? db::Value(nullptr) : db::Value(db::Blob{r.phone_cipher}));
+    row.emplace_back(r.phone_cipher.empty() ? db::Value(nullptr)
+                                            : db::Value(db::Blob{r.phone_cipher}));
     row.emplace_back(TextOrNull(r.phone_index));
     row.emplace_back(MaskPhone(in.phone));
     row.emplace_back(in.education);
@@ -168,8 +189,10 @@ class EventRows final : public db::RowSource {
       const member::PreparedMember& m = r.member;
       db::Value account = account_ ? db::Value(*account_) : db::Value(nullptr);
       if (!confirm_) {
-        row = {ids_[next_], std::string("develop"), m.event_date, r.branch->id, r.branch->path,
-               std::string("批量导入：支部大会接收为预备党员"), account, now_};
+        row = {ids_[next_],    std::string("develop"),
+               m.event_date,   r.branch->id,
+               r.branch->path, std::string("批量导入：支部大会接收为预备党员"),
+               account,        now_};
         if (m.status == "full") {
           confirm_ = true;
         } else {
@@ -178,8 +201,14 @@ class EventRows final : public db::RowSource {
         return true;
       }
       confirm_ = false;
-      row = {ids_[next_], std::string("confirm"), m.input.confirmed_on, r.branch->id,
-             r.branch->path, std::string("批量导入：转为正式党员"), account, now_};
+      row = {ids_[next_],
+             std::string("confirm"),
+             m.input.confirmed_on,
+             r.branch->id,
+             r.branch->path,
+             std::string("批量导入：转为正式党员"),
+             account,
+             now_};
       ++next_;
       return true;
     }
@@ -208,7 +237,8 @@ Result<std::vector<std::pair<std::string, std::string>>> SecondaryIndexes(
         "NOT NULL ORDER BY name",
         {t});
     if (!rows) return Fail(rows.error());
-    for (std::size_t i = 0; i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0), rows->Text(i, 1));
+    for (std::size_t i = 0; i < rows->size(); ++i)
+      out.emplace_back(rows->Text(i, 0), rows->Text(i, 1));
   }
   return out;
 }
@@ -229,8 +259,7 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
     for (const auto& [code, branch] : *now_branches) by_id.emplace(branch.id, &branch);
     for (const auto& [id, before] : used) {
       auto it = by_id.find(id);
-      if (it == by_id.end() || it->second->path != before->path ||
-          it->second->status != "active") {
+      if (it == by_id.end() || it->second->path != before->path || it->second->status != "active") {
         return Fail(Error::Conflict("import.tree_changed",
                                     "导入期间组织“" + before->name + "”发生了变动，请重新导入"));
       }
@@ -292,9 +321,9 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
     if (!spanned) return Fail(spanned.error());
     step("spans");
     EventRows events(ready, ids, caller.account_id, now);
-    static const std::vector<std::string> kEventColumns = {
-        "member_id", "kind", "happened_on", "org_id", "org_path", "reason", "account_id",
-        "created_at"};
+    static const std::vector<std::string> kEventColumns = {"member_id",  "kind",      "happened_on",
+                                                           "org_id",     "org_path",  "reason",
+                                                           "account_id", "created_at"};
     auto evented = c.BulkInsert("member_event", kEventColumns, events);
     if (!evented) return Fail(evented.error());
     step("events");
@@ -304,15 +333,14 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
     }
     step("indexes");
     if (progress.cancelled) return Fail(Cancelled());
-    auto logged = audit::Append(
-        c, {caller.actor,
-            "member.import",
-            "members",
-            "success",
-            {{"format", std::string(FormatName(format))},
-             {"members", static_cast<std::int64_t>(ready.size())},
-             {"organisations", static_cast<std::int64_t>(used.size())},
-             {"events", *evented}}});
+    auto logged = audit::Append(c, {caller.actor,
+                                    "member.import",
+                                    "members",
+                                    "success",
+                                    {{"format", std::string(FormatName(format))},
+                                     {"members", static_cast<std::int64_t>(ready.size())},
+                                     {"organisations", static_cast<std::int64_t>(used.size())},
+                                     {"events", *evented}}});
     if (!logged) return Fail(logged.error());
     if (big_cache) {
       auto cache = c.Execute("PRAGMA cache_size = -2000");
@@ -417,7 +445,8 @@ void CheckChunk(Chunk& chunk, const crypto::FieldCipher& cipher, const std::stri
                           std::string(prepared->sex == "male" ? "男" : "女") + "）");
     }
     if (!p.birth.empty() && p.birth != prepared->birth_date) {
-      check.Add(kBirthDate, "出生日期与公民身份号码不符（号码所示为 " + prepared->birth_date + "）");
+      check.Add(kBirthDate,
+                "出生日期与公民身份号码不符（号码所示为 " + prepared->birth_date + "）");
     }
     if (!p.status.empty() && p.status != prepared->status) {
       check.Add(kStatus, p.status == "full" ? "正式党员应填写转正日期" : "预备党员不应有转正日期");
@@ -442,7 +471,8 @@ class CheckPool {
   CheckPool(const crypto::FieldCipher& cipher, const std::string& today)
       : cipher_(cipher), today_(today) {
     unsigned cores = std::max(2u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i + 1 < std::min(cores, 8u); ++i) workers_.emplace_back([this] { Work(); });
+    for (unsigned i = 0; i + 1 < std::min(cores, 8u); ++i)
+      workers_.emplace_back([this] { Work(); });
   }
   ~CheckPool() { Finish(); }
 
@@ -519,19 +549,20 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
   if (records.tabular()) {
     for (std::size_t f = 0; f < MemberColumns().size(); ++f) {
       if (MemberColumns()[f].required && !records.HasColumn(f)) {
-        outcome.errors.push_back({records.header_row(), std::string(MemberColumns()[f].title), "",
-                                  "缺少必填列“" + std::string(MemberColumns()[f].title) +
-                                      "”（请使用导入模板的表头）"});
+        outcome.errors.push_back(
+            {records.header_row(), std::string(MemberColumns()[f].title), "",
+             "缺少必填列“" + std::string(MemberColumns()[f].title) + "”（请使用导入模板的表头）"});
       }
     }
     if (!outcome.errors.empty()) return outcome;
   }
 
-  auto branches = db.Read([&](db::Connection& c) -> Result<std::unordered_map<std::string, Branch>> {
-    auto scope = caller.scope(c);
-    if (!scope) return Fail(scope.error());
-    return LoadBranches(c, *scope);
-  });
+  auto branches =
+      db.Read([&](db::Connection& c) -> Result<std::unordered_map<std::string, Branch>> {
+        auto scope = caller.scope(c);
+        if (!scope) return Fail(scope.error());
+        return LoadBranches(c, *scope);
+      });
   if (!branches) return Fail(branches.error());
 
   CheckPool pool(cipher, today);
@@ -585,9 +616,9 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
     in.work_unit = v[kWorkUnit];
     in.household = v[kHousehold];
     in.address = v[kAddress];
-    for (auto [field, into] : {std::pair{kJoinedOn, &in.joined_on},
-                               std::pair{kConfirmedOn, &in.confirmed_on},
-                               std::pair{kWorkStartedOn, &in.work_started_on}}) {
+    for (auto [field, into] :
+         {std::pair{kJoinedOn, &in.joined_on}, std::pair{kConfirmedOn, &in.confirmed_on},
+          std::pair{kWorkStartedOn, &in.work_started_on}}) {
       if (v[field].empty()) continue;
       if (auto date = NormaliseDate(v[field], excel)) {
         *into = *date;
@@ -669,8 +700,7 @@ Result<ImportOutcome> ImportMembers(db::Database& db, const crypto::FieldCipher&
     if (!fresh) {
       outcome.errors.push_back({r.row, std::string(TitleOfField(kIdNumber)),
                                 identity::MaskIdNumber(r.member.id_number),
-                                "与第 " + std::to_string(first->second) +
-                                    " 行的公民身份号码重复"});
+                                "与第 " + std::to_string(first->second) + " 行的公民身份号码重复"});
     }
   }
   outcome.total_rows = rows_read;

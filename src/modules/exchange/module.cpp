@@ -4,6 +4,8 @@
 //! deployment between SQLite and PostgreSQL. The HTTP contract is docs/api-org-member.md, the
 //! file layout docs/import.md.
 
+#include <sstream>
+
 #include "modules/exchange/commands.h"
 #include "modules/exchange/import_jobs.h"
 #include "modules/exchange/member_export.h"
@@ -15,8 +17,6 @@
 #include "platform/module/manifest.h"
 #include "platform/util/clock.h"
 #include "platform/util/embedded.h"
-
-#include <sstream>
 
 namespace zhibu::embedded {
 const std::vector<EmbeddedFile>& exchange_migrations();
@@ -168,24 +168,23 @@ void RegisterRoutes(ModuleContext& context) {
           if (!finished) return Fail(finished.error());
           return done;
         });
-        std::string body =
-            xlsx_path.empty() ? std::move(out).str() : exchange::TakeFile(xlsx_path);
+        std::string body = xlsx_path.empty() ? std::move(out).str() : exchange::TakeFile(xlsx_path);
         if (!summary) return http::ErrorResponse(summary.error(), r);
         // The export is recorded before anything leaves: no record, no file.
-        auto logged = audit::AppendAlone(
-            db, {caller->AsActor(r.client_address),
-                 "member.export",
-                 "org:" + std::to_string(summary->org_id),
-                 "success",
-                 {{"org_code", summary->org_code},
-                  {"org_name", summary->org_name},
-                  {"members", summary->members},
-                  {"format", std::string(exchange::FormatName(*format))},
-                  {"unmasked", unmasked}}});
+        auto logged =
+            audit::AppendAlone(db, {caller->AsActor(r.client_address),
+                                    "member.export",
+                                    "org:" + std::to_string(summary->org_id),
+                                    "success",
+                                    {{"org_code", summary->org_code},
+                                     {"org_name", summary->org_name},
+                                     {"members", summary->members},
+                                     {"format", std::string(exchange::FormatName(*format))},
+                                     {"unmasked", unmasked}}});
         if (!logged) return http::ErrorResponse(logged.error(), r);
-        return Download(std::move(body), *format,
-                        summary->org_name + "党员名册." +
-                            std::string(exchange::FormatName(*format)));
+        return Download(
+            std::move(body), *format,
+            summary->org_name + "党员名册." + std::string(exchange::FormatName(*format)));
       },
       "导出党员名册（CSV、JSONL、Excel；默认脱敏，记入审计）");
 }
@@ -198,9 +197,8 @@ const ModuleManifest& exchange_module() {
       .title = "导入导出",
       .optional = false,
       .depends_on = {"org", "member"},
-      .migrations = [] {
-        return db::MigrationsFromFiles("exchange", embedded::exchange_migrations());
-      },
+      .migrations =
+          [] { return db::MigrationsFromFiles("exchange", embedded::exchange_migrations()); },
       .register_routes = RegisterRoutes,
       .permissions = {},
       .role_permissions = {},

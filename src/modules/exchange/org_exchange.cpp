@@ -107,9 +107,9 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
     auto scope = caller.scope(c);
     if (!scope) return Fail(scope.error());
     std::vector<db::Value> params;
-    auto rows = c.Query("SELECT code, id, status, kind FROM organisation WHERE " +
-                            scope->Condition("path", params),
-                        std::span<const db::Value>(params));
+    std::string sql =
+        "SELECT code, id, status, kind FROM organisation WHERE " + scope->Condition("path", params);
+    auto rows = c.Query(sql, std::span<const db::Value>(params));
     if (!rows) return Fail(rows.error());
     std::unordered_map<std::string, Known> out;
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -136,7 +136,8 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
     progress.processed_rows = progress.processed_rows + 1;
     auto add = [&](int field, std::string message) {
       outcome.errors.push_back({record.row, std::string(kOrgColumns[field].title),
-                                record.values[static_cast<std::size_t>(field)], std::move(message)});
+                                record.values[static_cast<std::size_t>(field)],
+                                std::move(message)});
     };
     if (!record.unreadable.empty()) {
       outcome.errors.push_back({record.row, "", "", record.unreadable});
@@ -205,8 +206,8 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
   for (const OrgRow& row : rows) {
     if (row.parent_code.empty()) {
       if (!*everything) {
-        outcome.errors.push_back({row.row, "上级组织编码", "",
-                                  "请填写上级组织编码（只有系统管理范围可导入顶层组织）"});
+        outcome.errors.push_back(
+            {row.row, "上级组织编码", "", "请填写上级组织编码（只有系统管理范围可导入顶层组织）"});
       }
       continue;
     }
@@ -238,8 +239,7 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
     }
     if (cycle) {
       const OrgRow& at = rows[chain.back()];
-      outcome.errors.push_back(
-          {at.row, "上级组织编码", at.parent_code, "上级组织关系形成了循环"});
+      outcome.errors.push_back({at.row, "上级组织编码", at.parent_code, "上级组织关系形成了循环"});
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       state[*it] = 2;
@@ -273,12 +273,12 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
       ids[row.input.code] = made->id;
       ++count;
     }
-    auto logged = audit::Append(c, {caller.actor,
-                                    "org.import",
-                                    "organisations",
-                                    "success",
-                                    {{"format", std::string(FormatName(format))},
-                                     {"organisations", count}}});
+    auto logged =
+        audit::Append(c, {caller.actor,
+                          "org.import",
+                          "organisations",
+                          "success",
+                          {{"format", std::string(FormatName(format))}, {"organisations", count}}});
     if (!logged) return Fail(logged.error());
     return count;
   });
@@ -288,8 +288,7 @@ Result<ImportOutcome> ImportOrgs(db::Database& db, const ImportCaller& caller, F
   return outcome;
 }
 
-Result<std::int64_t> ExportOrgs(db::Connection& c, const std::string& root_code,
-                                TableSink& sink) {
+Result<std::int64_t> ExportOrgs(db::Connection& c, const std::string& root_code, TableSink& sink) {
   std::string where = "1=1";
   std::vector<db::Value> params;
   if (!root_code.empty()) {

@@ -17,7 +17,8 @@
 
 namespace zhibu::exchange {
 
-//! The columns, in order: 组织编码, 组织名称, 组织类别, 领域, 上级组织编码, 成立日期, 批准文号, 地址.
+//! The columns, in order: 组织编码, 组织名称, 组织类别, 领域, 上级组织编码, 成立日期, 批准文号,
+//! 地址.
 SinkColumns OrgSinkColumns();
 
 //! Imports the organisations in `bytes` (all or nothing) as of `today`.

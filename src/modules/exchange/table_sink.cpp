@@ -53,7 +53,9 @@ class JsonlSink final : public TableSink {
 class XlsxSink final : public TableSink {
  public:
   explicit XlsxSink(std::unique_ptr<XlsxWriter> writer) : writer_(std::move(writer)) {}
-  Result<void> Add(const std::vector<std::string>& cells) override { return writer_->AddRow(cells); }
+  Result<void> Add(const std::vector<std::string>& cells) override {
+    return writer_->AddRow(cells);
+  }
   Result<void> Finish() override { return writer_->Close(); }
 
  private:

@@ -132,8 +132,8 @@ Result<std::string> ToUtf8(std::string_view bytes) {
   }
   iconv_close(cd);
   if (!ok) {
-    return Fail(Error::Invalid("import.encoding",
-                               "文件编码无法识别：请另存为 UTF-8 编码的 CSV 或 Excel（.xlsx）文件"));
+    return Fail(Error::Invalid(
+        "import.encoding", "文件编码无法识别：请另存为 UTF-8 编码的 CSV 或 Excel（.xlsx）文件"));
   }
   out.resize(out.size() - out_left);
   return out;

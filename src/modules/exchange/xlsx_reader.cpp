@@ -168,7 +168,8 @@ class Parser {
   //! Feeds a chunk; `final` at the end. Errors name the part and line.
   Result<void> Feed(const char* data, std::size_t size, bool final, const std::string& part) {
     if (XML_Parse(parser_, data, static_cast<int>(size), final ? 1 : 0) == XML_STATUS_ERROR) {
-      std::string why = doctype_ ? "不允许 DOCTYPE 声明" : XML_ErrorString(XML_GetErrorCode(parser_));
+      std::string why =
+          doctype_ ? "不允许 DOCTYPE 声明" : XML_ErrorString(XML_GetErrorCode(parser_));
       return Fail(Error::Invalid("import.xlsx_malformed",
                                  "Excel 文件的 " + part + " 第 " +
                                      std::to_string(XML_GetCurrentLineNumber(parser_)) +
@@ -220,31 +221,31 @@ Result<std::string> FirstSheetPath(Archive& archive) {
     if (!text) return Fail(text.error());
     Parser parser(&state);
     state.parser = &parser;
-    XML_SetStartDoctypeDeclHandler(parser.get(), [](void* data, const XML_Char*, const XML_Char*,
-                                                    const XML_Char*, int) {
-      static_cast<State*>(data)->parser->RefuseDoctype();
-    });
+    XML_SetStartDoctypeDeclHandler(
+        parser.get(), [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+          static_cast<State*>(data)->parser->RefuseDoctype();
+        });
     XML_SetStartElementHandler(parser.get(), start);
     auto fed = parser.Feed(text->data(), text->size(), true, part);
     if (!fed) return Fail(fed.error());
     return true;
   };
-  auto workbook = parse("xl/workbook.xml", [](void* data, const XML_Char* name,
-                                               const XML_Char** attributes) {
-    auto* s = static_cast<State*>(data);
-    if (Local(name) != "sheet" || !s->first_rid.empty()) return;
-    if (const XML_Char* id = Attribute(attributes, "id")) s->first_rid = id;
-  });
+  auto workbook =
+      parse("xl/workbook.xml", [](void* data, const XML_Char* name, const XML_Char** attributes) {
+        auto* s = static_cast<State*>(data);
+        if (Local(name) != "sheet" || !s->first_rid.empty()) return;
+        if (const XML_Char* id = Attribute(attributes, "id")) s->first_rid = id;
+      });
   if (!workbook) return Fail(workbook.error());
   if (*workbook && !state.first_rid.empty()) {
-    auto rels = parse("xl/_rels/workbook.xml.rels", [](void* data, const XML_Char* name,
-                                                        const XML_Char** attributes) {
-      auto* s = static_cast<State*>(data);
-      if (Local(name) != "Relationship") return;
-      const XML_Char* id = Attribute(attributes, "Id");
-      const XML_Char* target = Attribute(attributes, "Target");
-      if (id != nullptr && target != nullptr) s->rels.emplace_back(id, target);
-    });
+    auto rels = parse("xl/_rels/workbook.xml.rels",
+                      [](void* data, const XML_Char* name, const XML_Char** attributes) {
+                        auto* s = static_cast<State*>(data);
+                        if (Local(name) != "Relationship") return;
+                        const XML_Char* id = Attribute(attributes, "Id");
+                        const XML_Char* target = Attribute(attributes, "Target");
+                        if (id != nullptr && target != nullptr) s->rels.emplace_back(id, target);
+                      });
     if (!rels) return Fail(rels.error());
     for (const auto& [id, target] : state.rels) {
       if (id != state.first_rid) continue;
@@ -274,10 +275,10 @@ Result<std::vector<std::string>> SharedStrings(Archive& archive, const XlsxLimit
   if (!*found) return std::vector<std::string>();
   Parser parser(&state);
   state.parser = &parser;
-  XML_SetStartDoctypeDeclHandler(parser.get(), [](void* data, const XML_Char*, const XML_Char*,
-                                                  const XML_Char*, int) {
-    static_cast<State*>(data)->parser->RefuseDoctype();
-  });
+  XML_SetStartDoctypeDeclHandler(
+      parser.get(), [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+        static_cast<State*>(data)->parser->RefuseDoctype();
+      });
   XML_SetElementHandler(
       parser.get(),
       [](void* data, const XML_Char* name, const XML_Char**) {
@@ -313,9 +314,8 @@ Result<std::vector<std::string>> SharedStrings(Archive& archive, const XlsxLimit
     auto* s = static_cast<State*>(data);
     if (s->in_t) s->current.append(text, static_cast<std::size_t>(len));
   });
-  auto streamed = Stream(archive, parser, "xl/sharedStrings.xml", [&]() -> Result<bool> {
-    return true;
-  });
+  auto streamed =
+      Stream(archive, parser, "xl/sharedStrings.xml", [&]() -> Result<bool> { return true; });
   if (state.too_large) return Fail(TooLarge("Excel 文件的共享字符串表过大"));
   if (!streamed) return Fail(streamed.error());
   return std::move(state.strings);
@@ -355,10 +355,10 @@ class SheetReader final : public RowReader {
     auto found = archive_.Open(part_);
     if (!found) return Fail(found.error());
     if (!*found) return Fail(Invalid("找不到工作表 " + part_));
-    XML_SetStartDoctypeDeclHandler(parser_.get(), [](void* data, const XML_Char*,
-                                                     const XML_Char*, const XML_Char*, int) {
-      static_cast<SheetReader*>(data)->parser_.RefuseDoctype();
-    });
+    XML_SetStartDoctypeDeclHandler(
+        parser_.get(), [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+          static_cast<SheetReader*>(data)->parser_.RefuseDoctype();
+        });
     XML_SetElementHandler(parser_.get(), &SheetReader::OnStart, &SheetReader::OnEnd);
     XML_SetCharacterDataHandler(parser_.get(), &SheetReader::OnText);
     buffer_.resize(64 * 1024);
@@ -436,8 +436,8 @@ class SheetReader final : public RowReader {
       if (s->type_ == "s") {
         std::int64_t index = RowOf(s->value_);
         if (index < 0 || static_cast<std::size_t>(index) >= s->shared_.size()) {
-          s->Stop(Error::Invalid("import.xlsx_malformed",
-                                 "第 " + std::to_string(s->row_.number) + " 行引用了不存在的共享字符串"));
+          s->Stop(Error::Invalid("import.xlsx_malformed", "第 " + std::to_string(s->row_.number) +
+                                                              " 行引用了不存在的共享字符串"));
           return;
         }
         text = s->shared_[static_cast<std::size_t>(index)];
@@ -507,7 +507,8 @@ std::optional<std::string> ExcelSerialToIsoDate(std::string_view text) {
   // Excel counts 1900-02-29, which did not exist: serials before it are one day earlier.
   if (days < 61) ++days;
   using namespace std::chrono;
-  return FormatIsoDate(year_month_day(sys_days(year(1899) / December / 30) + std::chrono::days(days)));
+  return FormatIsoDate(
+      year_month_day(sys_days(year(1899) / December / 30) + std::chrono::days(days)));
 }
 
 }  // namespace zhibu::exchange

@@ -19,12 +19,12 @@ namespace zhibu::exchange {
 
 //! Bounds on a workbook read from untrusted input.
 struct XlsxLimits {
-  std::uint64_t max_file_bytes = 64u << 20;               //!< the .xlsx file itself
-  std::uint64_t max_part_bytes = 512u << 20;              //!< one part once uncompressed
-  std::uint64_t max_ratio = 200;                          //!< uncompressed / compressed per part
-  std::int64_t max_rows = 1'000'000;                      //!< rows of the worksheet
-  std::int64_t max_columns = 256;                         //!< cells per row (A … IV)
-  std::uint64_t max_shared_string_bytes = 128u << 20;     //!< all shared strings together
+  std::uint64_t max_file_bytes = 64u << 20;            //!< the .xlsx file itself
+  std::uint64_t max_part_bytes = 512u << 20;           //!< one part once uncompressed
+  std::uint64_t max_ratio = 200;                       //!< uncompressed / compressed per part
+  std::int64_t max_rows = 1'000'000;                   //!< rows of the worksheet
+  std::int64_t max_columns = 256;                      //!< cells per row (A … IV)
+  std::uint64_t max_shared_string_bytes = 128u << 20;  //!< all shared strings together
 };
 
 //! Opens the workbook held in `bytes` (which must outlive the reader) and answers a reader of its

@@ -527,7 +527,8 @@ int Run(int argc, char** argv) {
     }
     return CommandRuntime{opened->db(), opened->identity(), opened->cipher()};
   };
-  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open, common.KeyFile()})) return *code;
+  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open, common.KeyFile()}))
+    return *code;
   return kExitUsage;
 }
 

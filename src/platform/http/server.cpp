@@ -213,8 +213,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     // A route may take larger bodies (uploads): no limit while the header is read, then the
     // route's (or the default) limit is applied before any byte of the body is.
-    parser.body_limit(options.body_limit_for ? boost::optional<std::uint64_t>()
-                                             : boost::optional<std::uint64_t>(options.max_body_bytes));
+    parser.body_limit(options.body_limit_for
+                          ? boost::optional<std::uint64_t>()
+                          : boost::optional<std::uint64_t>(options.max_body_bytes));
     connection->stream.expires_after(options.idle_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(connection->stream, buffer, parser, kTuple);
     connection->busy = true;
