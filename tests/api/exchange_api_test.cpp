@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "demo_accounts.h"
 #include "harness.h"
 #include "modules/exchange/records.h"
 #include "modules/exchange/tabular.h"
@@ -98,17 +99,8 @@ class ExchangeApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = new TestDatabase();
     server_ = new ServerProcess(*db_, {"--demo"});
-    std::string log = server_->Log();
-    auto password = [&](const std::string& user) {
-      std::string mark = "登录 " + user + "（";
-      auto at = log.find(mark);
-      EXPECT_NE(at, std::string::npos) << log;
-      auto start = log.find("初始密码 ", at) + std::string("初始密码 ").size();
-      return log.substr(start, log.find("（", start) - start);
-    };
-    admin_ = new Client(FirstLogIn(*server_, "zuzhibu", password("zuzhibu"), "Kx9#Tree-Leaf-2026"));
-    secretary_ =
-        new Client(FirstLogIn(*server_, "shuji", password("shuji"), "Pz7#River-Stone-2026"));
+    admin_ = new Client(DemoLogIn(*server_, "zuzhibu"));
+    secretary_ = new Client(DemoLogIn(*server_, "shuji"));
     auto me = secretary_->Get("/api/v1/me").Json();
     std::int64_t branch = me.at("grants").as_array()[0].at("organisation_id").as_int64();
     auto org = admin_->Get("/api/v1/orgs/" + std::to_string(branch)).Json();
