@@ -380,14 +380,14 @@ std::vector<compliance::RuleSpec> RegistryRules() {
                          "第二十五条（外出6个月以上且地点相对固定的应当转移组织关系）、第三十二条",
                .subject_kind = "member",
                .scan = MemberScan(JudgeMobileTransferDue)},
-      RuleSpec{
-          .id = "member.lost_contact.six_months",
-          .title = "失去联系6个月以上",
-          .severity = std::string(compliance::kRed),
-          .source = "中国共产党党员教育管理工作条例 "
-                    "第二十四条（失去联系6个月以上，经查找仍无法取得联系的，一般予以停止党籍）",
-          .subject_kind = "member",
-          .scan = MemberScan(JudgeLostContact)},
+      RuleSpec{.id = "member.lost_contact.six_months",
+               .title = "失去联系6个月以上",
+               .severity = std::string(compliance::kRed),
+               .source =
+                   "中国共产党党员教育管理工作条例 "
+                   "第二十四条（失去联系6个月以上，经查找仍无法取得联系的，一般予以停止党籍）",
+               .subject_kind = "member",
+               .scan = MemberScan(JudgeLostContact)},
       RuleSpec{.id = "member.probation.overdue",
                .title = "预备期满未讨论转正",
                .severity = std::string(compliance::kRed),
