@@ -127,6 +127,19 @@ export const ACTION_TITLES: Record<string, string> = {
   'member.status': '党员状态变动',
   'member.unmask': '查看完整身份证号和手机号',
   'member.export': '导出党员信息',
+  'member.import': '导入党员信息',
+  'member.mobility': '流动党员登记',
+  'member.lost_contact': '失去联系登记',
+  'transfer.request': '申请组织关系转接',
+  'transfer.approve': '审批转接（开具介绍信）',
+  'transfer.receive': '接收组织关系',
+  'transfer.reject': '退回转接',
+  'transfer.cancel': '撤回转接',
+  'transfer.incoming': '登记系统外转入',
+  'org.import': '导入组织',
+  'org.export': '导出组织',
+  'setting.change': '修改本地设置',
+  'compliance.acknowledge': '确认合规提示',
   'org.create': '新建组织',
   'org.update': '修改组织信息',
   'org.move': '调整隶属关系',
@@ -146,6 +159,7 @@ export const ACTION_TITLES: Record<string, string> = {
   'member.write': '维护党员信息',
   'org.read': '查看组织',
   'org.write': '维护组织',
+  'member.transfer_approve': '审批组织关系转接',
   'idcard.check': '校验身份证号',
 }
 
@@ -158,7 +172,9 @@ export const ACTION_OPTIONS: { value: string; label: string }[] = [
   { value: 'token.', label: 'API 令牌（token.）' },
   { value: 'member.', label: '党员（member.）' },
   { value: 'member.unmask', label: '查看完整个人信息（member.unmask）' },
+  { value: 'transfer.', label: '组织关系转接（transfer.）' },
   { value: 'org.', label: '组织（org.）' },
+  { value: 'setting.', label: '本地设置（setting.）' },
   { value: 'keys.', label: '加密密钥（keys.）' },
   { value: 'audit.', label: '审计（audit.）' },
 ]
@@ -194,6 +210,8 @@ export function targetTitle(target: string): string {
     account: '账号',
     grant: '授权',
     token: '令牌',
+    transfer: '转接',
+    setting: '设置',
     scale: '演示规模',
   }
   return kinds[m[1]] ? `${kinds[m[1]]} ${m[2]}` : target
