@@ -138,7 +138,8 @@ TEST(XlsxTest, SharedStringsGapsAndSerialDates) {
       "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
       "main\"><si><t>入党日期</t></si><si><r><t>富</t></r><r><t>文本</t></r><rPh><t>ふ</t></rPh>"
       "</si></sst>";
-  auto reader = ReadXlsx(Workbook(sheet, shared));
+  const std::string workbook = Workbook(sheet, shared);  // the reader borrows the bytes
+  auto reader = ReadXlsx(workbook);
   ASSERT_TRUE(reader.has_value()) << reader.error().message;
   auto rows = AllRows(**reader);
   ASSERT_EQ(rows.size(), 4u);
@@ -154,17 +155,19 @@ TEST(XlsxTest, SharedStringsGapsAndSerialDates) {
 }
 
 TEST(XlsxTest, MalformedXmlAndDoctypeAreRefused) {
-  auto broken = ReadXlsx(Workbook("<worksheet><sheetData><row><c><v>1</v></row>"));
+  const std::string broken_bytes = Workbook("<worksheet><sheetData><row><c><v>1</v></row>");
+  auto broken = ReadXlsx(broken_bytes);
   ASSERT_TRUE(broken.has_value());
   Row row;
   auto bad = (*broken)->Next(row);
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().code, "import.xlsx_malformed");
 
-  auto laughs = ReadXlsx(Workbook(
+  const std::string laughs_bytes = Workbook(
       "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
       "\"&lol;&lol;&lol;&lol;\">]><worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&lol2;</t>"
-      "</is></c></row></sheetData></worksheet>"));
+      "</is></c></row></sheetData></worksheet>");
+  auto laughs = ReadXlsx(laughs_bytes);
   ASSERT_TRUE(laughs.has_value());
   auto refused = (*laughs)->Next(row);
   ASSERT_FALSE(refused.has_value());
@@ -204,9 +207,9 @@ TEST(XlsxTest, ZipBombAndOversizeAreRefused) {
 
   XlsxLimits few;
   few.max_rows = 10;
-  auto rows = ReadXlsx(Workbook("<worksheet><sheetData>" + row + row + "<row r=\"11\"/>" +
-                                "</sheetData></worksheet>"),
-                       few);
+  const std::string few_bytes = Workbook("<worksheet><sheetData>" + row + row + "<row r=\"11\"/>" +
+                                         "</sheetData></worksheet>");
+  auto rows = ReadXlsx(few_bytes, few);
   ASSERT_TRUE(rows.has_value());
   more = true;
   while (more && *more) more = (*rows)->Next(r);
