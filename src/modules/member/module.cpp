@@ -2,6 +2,7 @@
 //! initials, ID and phone, masked display with an audited unmask, the event timeline, status
 //! changes, and subtree statistics as of a date. The HTTP contract is docs/api-org-member.md.
 
+#include "modules/member/commands.h"
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
 #include "modules/member/statistics.h"
@@ -188,7 +189,7 @@ const ModuleManifest& member_module() {
                     .max = 183,
                     .source = "本地做法：介绍信有效期通常市内约10天、市外约30天、最长不超过3个月"
                               "（常见说法，未见中央文件原文，见 rules.md §5 介绍信）"}},
-      .register_commands = member::RegisterDemoCommand,
+      .register_commands = member::RegisterCommands,
       .load_demo = member::LoadDemoCounty,
   };
   return manifest;
