@@ -29,6 +29,7 @@ done
 bin="$(realpath "${ZHIBU_BENCH_BUILD_DIR:-build/release}")/zhibu"
 [ -x "$bin" ] || { echo "no $bin: build the release preset first" >&2; exit 1; }
 work=$(mktemp -d /tmp/zhibu-city-stats.XXXXXX)
+mkdir -p "$work/www"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -55,7 +56,7 @@ start_server() {  # sets $port and $server_pid
   port=$(free_port)
   rm -f "$work/port"
   "$bin" serve --db "sqlite:$db" --listen "127.0.0.1:$port" --port-file "$work/port" \
-    --web-root "$work" --insecure-cookie >>"$work/serve.log" 2>&1 &
+    --web-root "$work/www" --insecure-cookie >>"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.05; done
   [ -s "$work/port" ] || { echo "server did not start:"; tail "$work/serve.log"; exit 1; }

@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/json/parse.hpp>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -53,12 +54,6 @@ constexpr std::string_view kCounterCommittees =
 constexpr std::string_view kPlacementsChangedAfter =
     "SELECT org_id FROM organisation_placement WHERE valid_from > $1 UNION SELECT org_id FROM "
     "organisation_placement WHERE valid_to > $1";
-//! How many spans changed after the date, counting no further than $2.
-constexpr std::string_view kSpansStartedAfter =
-    "SELECT COUNT(*) FROM (SELECT 1 FROM statistics_span WHERE valid_from > $1 LIMIT $2) s";
-constexpr std::string_view kSpansEndedAfter =
-    "SELECT COUNT(*) FROM (SELECT 1 FROM statistics_span WHERE valid_to > $1 AND valid_from <= $1 "
-    "LIMIT $2) s";
 constexpr std::string_view kOpenSpansAt =
     "SELECT COUNT(*) FROM statistics_span WHERE org_id = $1 AND valid_to IS NULL";
 //! Placed organisations in today's subtree (the covering index statistics_org_path).
@@ -67,14 +62,14 @@ constexpr std::string_view kSubtreeToday =
     "path < $2 AND placed = 1";
 //! Open spans that began after the date (one range of statistics_span's primary key).
 constexpr std::string_view kStartedAfter =
-    "SELECT org_id, status, sex, ethnicity, birth_date, education, occupation, confirmed_on FROM "
-    "statistics_span WHERE valid_from > $1 AND valid_to IS NULL";
+    "SELECT org_id, status, attributes, birth_date, confirmed_on FROM "
+    "statistics_span WHERE valid_from > $1 AND valid_to IS NULL LIMIT $2";
 //! Spans that covered the date and closed after it (statistics_span_closed).
 constexpr std::string_view kEndedAfter =
-    "SELECT org_id, status, sex, ethnicity, birth_date, education, occupation, confirmed_on FROM "
-    "statistics_span WHERE valid_to > $1 AND valid_from <= $1";
+    "SELECT org_id, status, attributes, birth_date, confirmed_on FROM "
+    "statistics_span WHERE valid_to > $1 AND valid_from <= $1 LIMIT $2";
 constexpr std::string_view kOpenSpansSince =
-    "SELECT org_id, status, sex, ethnicity, birth_date, education, occupation, confirmed_on FROM "
+    "SELECT org_id, status, attributes, birth_date, confirmed_on FROM "
     "statistics_span WHERE org_id = $1 AND valid_to IS NULL AND valid_from <= $2";
 constexpr std::string_view kFullMembersOn =
     "SELECT COUNT(*) FROM statistics_span WHERE org_id = $1 AND status = 'full' AND valid_from <= "
@@ -288,6 +283,7 @@ struct Working {
   Tally t;  //!< everything but the bands, and the bands below
   std::array<std::int64_t, 8> by_age{};
   std::array<std::int64_t, 8> by_standing{};
+  std::unordered_map<std::string, std::int64_t> attributes;  //!< by statistics_span.attributes
 
   //! The counts of a plain measure of statistics_counter (nothing for a dated one).
   std::map<std::string, std::int64_t>* Plain(std::string_view name) {
@@ -310,17 +306,15 @@ struct Working {
       t.with_own += tally;
     }
   }
-  //! One member span (columns org_id, status, sex, ethnicity, birth_date, education, occupation,
-  //! confirmed_on), counted `sign` times.
+  //! One member span (columns org_id, status, attributes, birth_date, confirmed_on), counted
+  //! `sign` times. The attributes are summed by their key and spread over sex, ethnicity,
+  //! education and occupation once, in Result.
   void Member(const db::ResultSet& r, std::size_t i, int sign) {
     Add(t.by_status, TextAt(r, i, 1), sign);
-    Add(t.by_sex, TextAt(r, i, 2), sign);
-    Add(t.by_ethnicity, TextAt(r, i, 3), sign);
-    by_age[age_bands.Of(TextAt(r, i, 4))] += sign;
-    Add(t.by_education, TextAt(r, i, 5), sign);
-    const std::string& occupation = TextAt(r, i, 6);
-    Add(t.by_occupation, occupation.empty() ? kUnfilled : occupation, sign);
-    const std::string* confirmed = OptionalTextAt(r, i, 7);
+    auto [it, added] = attributes.try_emplace(TextAt(r, i, 2), sign);
+    if (!added) it->second += sign;
+    by_age[age_bands.Of(TextAt(r, i, 3))] += sign;
+    const std::string* confirmed = OptionalTextAt(r, i, 4);
     by_standing[confirmed ? standing.Of(*confirmed) : 0] += sign;
   }
   //! An organisation's own facts (kind, domain, enterprises), counted `sign` times.
@@ -338,6 +332,14 @@ struct Working {
 
   Tally Result() {
     Tally out = t;
+    for (const auto& [key, n] : attributes) {
+      if (n == 0) continue;
+      auto [sex, ethnicity, education, occupation] = AttributesOf(key);
+      Add(out.by_sex, sex, n);
+      Add(out.by_ethnicity, ethnicity, n);
+      Add(out.by_education, education, n);
+      Add(out.by_occupation, occupation.empty() ? kUnfilled : occupation, n);
+    }
     for (std::size_t i = 0; i < by_age.size(); ++i) {
       if (by_age[i] != 0) out.by_age[AgeLabel(i)] = by_age[i];
       if (by_standing[i] != 0) out.by_standing[StandingLabelOf(i)] = by_standing[i];
@@ -411,24 +413,27 @@ Result<std::optional<Tally>> CountersTally(db::Connection& c, const org::OrgReco
   if (changed->size() > kMaxChangedOrganisations && !force) return std::optional<Tally>();
   std::set<std::int64_t> moved;
   for (std::size_t i = 0; i < changed->size(); ++i) moved.insert(changed->Int(i, 0));
+  // The correction costs about as much per span as the scan does: past the subtree's size the
+  // scan is the cheaper way (and the spans below are fetched no further than that).
+  std::int64_t members = 0;
+  for (const auto& [status, n] : w.t.by_status) members += n;
+  const std::int64_t at_most = force ? std::numeric_limits<std::int64_t>::max() : members + 1;
+  std::int64_t correction = 0;
   if (!force) {
-    // The correction costs about as much per span as the scan does; past the subtree's size the
-    // scan is the cheaper way.
-    std::int64_t members = 0;
-    for (const auto& [status, n] : w.t.by_status) members += n;
-    std::int64_t correction = 0;
     for (std::int64_t id : moved) {
       auto n = c.Query(kOpenSpansAt, {id});
       if (!n) return Fail(n.error());
       correction += n->Int(0, 0);
     }
-    for (std::string_view sql : {kSpansStartedAfter, kSpansEndedAfter}) {
-      auto n = c.Query(sql, {as_of, members + 1});
-      if (!n) return Fail(n.error());
-      correction += n->Int(0, 0);
-    }
-    if (correction > members) return std::optional<Tally>();
   }
+  auto started = c.Query(kStartedAfter, {as_of, at_most});
+  if (!started) return Fail(started.error());
+  correction += static_cast<std::int64_t>(started->size());
+  if (correction > members && !force) return std::optional<Tally>();
+  auto ended = c.Query(kEndedAfter, {as_of, at_most});
+  if (!ended) return Fail(ended.error());
+  correction += static_cast<std::int64_t>(ended->size());
+  if (correction > members && !force) return std::optional<Tally>();
 
   auto birth = AddYears(c, org.id, measure::kBirth, birth_years, w.age_bands, w.by_age, false);
   if (!birth) return Fail(birth.error());
@@ -450,10 +455,6 @@ Result<std::optional<Tally>> CountersTally(db::Connection& c, const org::OrgReco
     std::int64_t change = 0;  //!< full members on the date − today
   };
   std::unordered_map<std::int64_t, Inside> inside;
-  auto started = c.Query(kStartedAfter, {as_of});
-  if (!started) return Fail(started.error());
-  auto ended = c.Query(kEndedAfter, {as_of});
-  if (!ended) return Fail(ended.error());
   auto subtree = started->empty() && ended->empty() ? Result<db::ResultSet>(db::ResultSet())
                                                     : c.Query(kSubtreeToday, {now, now_end});
   if (!subtree) return Fail(subtree.error());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <map>
 #include <set>
 #include <tuple>
@@ -15,8 +16,7 @@ namespace zhibu::member {
 namespace {
 
 constexpr std::string_view kSpanColumns =
-    "valid_from, member_id, seq, valid_to, org_id, status, sex, ethnicity, birth_date, education, "
-    "occupation, confirmed_on";
+    "valid_from, member_id, seq, valid_to, org_id, status, attributes, birth_date, confirmed_on";
 constexpr std::string_view kOrgColumns =
     "org_id, path, placed, kind, domain, enterprises, with_own, full_members, first_committee";
 //! The registry's own spans with the member's attributes (member_span ⋈ member).
@@ -44,15 +44,15 @@ db::Value Optional(const std::optional<std::string>& text) {
 }
 
 CountedSpan SpanFromRow(const db::ResultSet& r, std::size_t i) {
-  return {r.Text(i, 0), r.Int(i, 1),  r.Int(i, 2),   r.OptionalText(i, 3),
-          r.Int(i, 4),  r.Text(i, 5), r.Text(i, 6),  r.Text(i, 7),
-          r.Text(i, 8), r.Text(i, 9), r.Text(i, 10), r.OptionalText(i, 11)};
+  auto [sex, ethnicity, education, occupation] = AttributesOf(r.Text(i, 6));
+  return {r.Text(i, 0), r.Int(i, 1),  r.Int(i, 2), r.OptionalText(i, 3),
+          r.Int(i, 4),  r.Text(i, 5), sex,         ethnicity,
+          r.Text(i, 7), education,    occupation,  r.OptionalText(i, 8)};
 }
 
 std::vector<db::Value> SpanValues(const CountedSpan& s) {
-  return {s.valid_from, s.member_id, s.seq,        Optional(s.valid_to),
-          s.org_id,     s.status,    s.sex,        s.ethnicity,
-          s.birth_date, s.education, s.occupation, Optional(s.confirmed_on)};
+  return {s.valid_from, s.member_id,          s.seq,        Optional(s.valid_to),    s.org_id,
+          s.status,     CountedAttributes(s), s.birth_date, Optional(s.confirmed_on)};
 }
 
 CountedOrg OrgFromRow(const db::ResultSet& r, std::size_t i) {
@@ -215,6 +215,19 @@ Result<std::vector<CountedSpan>> OpenSpansAt(db::Connection& c, std::int64_t org
 
 }  // namespace
 
+std::string CountedAttributes(const CountedSpan& s) {
+  return boost::json::serialize(boost::json::array{s.sex, s.ethnicity, s.education, s.occupation});
+}
+
+std::array<std::string, 4> AttributesOf(std::string_view attributes) {
+  auto values = boost::json::parse(attributes).as_array();
+  std::array<std::string, 4> out;
+  for (std::size_t i = 0; i < out.size() && i < values.size(); ++i) {
+    out[i] = std::string(values[i].as_string());
+  }
+  return out;
+}
+
 bool HoldsCounters(std::string_view kind) {
   return !(org::IsBranchKind(kind) || kind == "general_branch" || kind == "group");
 }
@@ -363,7 +376,7 @@ Result<void> RecountMembers(db::Connection& c, std::span<const std::int64_t> mem
     for (const CountedSpan& s : after) {
       auto values = SpanValues(s);
       auto inserted = c.Execute("INSERT INTO statistics_span (" + std::string(kSpanColumns) +
-                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                                 std::span<const db::Value>(values));
       if (!inserted) return Fail(inserted.error());
     }

@@ -19,6 +19,7 @@
 //! calls MarkStatisticsStale first and RebuildStatistics at the end (the statistics answer from the
 //! full scan meanwhile); `zhibu stats rebuild` runs RebuildStatistics on an existing database.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -70,6 +71,11 @@ struct CountedSpan {
   std::optional<std::string> confirmed_on;
   bool operator==(const CountedSpan&) const = default;
 };
+
+//! statistics_span.attributes: sex, ethnicity, education and occupation as one JSON array.
+std::string CountedAttributes(const CountedSpan& span);
+//! The four values of statistics_span.attributes, in that order.
+std::array<std::string, 4> AttributesOf(std::string_view attributes);
 
 //! What an organisation contributes, as statistics_org keeps it.
 struct CountedOrg {

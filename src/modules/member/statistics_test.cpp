@@ -137,9 +137,8 @@ class StatisticsTest : public ::testing::Test {
       for (std::string_view sql :
            {"SELECT org_id, measure, bucket, tally FROM statistics_counter ORDER BY org_id, "
             "measure, bucket",
-            "SELECT member_id, seq, valid_from, valid_to, org_id, status, sex, ethnicity, "
-            "birth_date, education, occupation, confirmed_on FROM statistics_span ORDER BY "
-            "member_id, seq",
+            "SELECT member_id, seq, valid_from, valid_to, org_id, status, attributes, birth_date, "
+            "confirmed_on FROM statistics_span ORDER BY member_id, seq",
             "SELECT org_id, path, placed, kind, domain, enterprises, with_own, full_members, "
             "first_committee FROM statistics_org ORDER BY org_id"}) {
         auto rows = c.Query(sql);

@@ -7,9 +7,10 @@
 -- occupation, birth date and 转正 date (by year and by day, so age and 党龄 bands of any date are
 -- a few range sums), organisations by kind and domain, 非公 enterprises, and branches that need a
 -- committee keyed by the date of their first one.
--- statistics_span: member_span with the member's counted attributes beside it, narrow and
--- clustered by valid_from (closed spans also by valid_to), so the spans that changed after a past
--- date are one short range: the correction from today's counts to that date.
+-- statistics_span: member_span with the member's counted attributes beside it (sex, ethnicity,
+-- education and occupation as one JSON array, so that a correction groups them with one key),
+-- narrow and clustered by valid_from (closed spans also by valid_to): the spans that changed after
+-- a past date are one short range, the correction from today's counts to that date.
 -- statistics_org: what each organisation contributes (its current path, whether placed, its
 -- kind, domain, enterprises, full members and first committee).
 -- statistics_state.ready = 0 means the counters are not built (a database that had data before
@@ -34,19 +35,16 @@ CREATE TABLE statistics_span (
   valid_to TEXT COLLATE "C",
   org_id BIGINT NOT NULL,
   status TEXT NOT NULL,
-  sex TEXT NOT NULL,
-  ethnicity TEXT NOT NULL,
+  attributes TEXT NOT NULL,
   birth_date TEXT NOT NULL,
-  education TEXT NOT NULL,
-  occupation TEXT NOT NULL,
   confirmed_on TEXT,
-  PRIMARY KEY (valid_from, member_id, seq) INCLUDE (valid_to, org_id, status, sex, ethnicity,
-    birth_date, education, occupation, confirmed_on)
+  PRIMARY KEY (valid_from, member_id, seq) INCLUDE (valid_to, org_id, status, attributes,
+    birth_date, confirmed_on)
 );
 CREATE INDEX statistics_span_member ON statistics_span (member_id);
 CREATE INDEX statistics_span_org ON statistics_span (org_id, valid_to);
 CREATE INDEX statistics_span_closed ON statistics_span (valid_to) INCLUDE (valid_from, member_id,
-  seq, org_id, status, sex, ethnicity, birth_date, education, occupation, confirmed_on)
+  seq, org_id, status, attributes, birth_date, confirmed_on)
   WHERE valid_to IS NOT NULL;
 CREATE TABLE statistics_org (
   org_id BIGINT PRIMARY KEY,
