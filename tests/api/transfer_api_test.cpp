@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "demo_accounts.h"
 #include "harness.h"
 #include "platform/util/date.h"
 
@@ -14,10 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Today() {
-  auto now = std::chrono::system_clock::now() + std::chrono::hours(8);  // Asia/Shanghai, no DST
-  return FormatIsoDate(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)));
-}
+std::string Today() { return TodayInShanghai(); }
 
 std::string DaysFrom(const std::string& date, int days) {
   return FormatIsoDate(std::chrono::year_month_day(std::chrono::sys_days(*ParseIsoDate(date)) +
@@ -26,17 +24,6 @@ std::string DaysFrom(const std::string& date, int days) {
 
 std::string MonthsFrom(const std::string& date, int months) {
   return FormatIsoDate(AddMonths(*ParseIsoDate(date), months));
-}
-
-//! The one-time password the demo printed for `username`.
-std::string DemoPassword(const std::string& log, const std::string& username) {
-  std::string mark = "登录 " + username + "（";
-  auto at = log.find(mark);
-  if (at == std::string::npos) return {};
-  auto start = log.find("初始密码 ", at);
-  if (start == std::string::npos) return {};
-  start += std::string("初始密码 ").size();
-  return log.substr(start, log.find("（", start) - start);
 }
 
 std::string Str(const json::value& v, std::string_view key) {
@@ -48,11 +35,8 @@ class TransferApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = std::make_unique<TestDatabase>();
     server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
-    std::string log = server_->Log();
-    admin_ = std::make_unique<Client>(
-        FirstLogIn(*server_, "zuzhibu", DemoPassword(log, "zuzhibu"), "Organ-Dept-2026!pw"));
-    secretary_ = std::make_unique<Client>(
-        FirstLogIn(*server_, "shuji", DemoPassword(log, "shuji"), "Branch-Sec-2026!pw"));
+    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
+    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
   }
   static void TearDownTestSuite() {
     admin_.reset();

@@ -4,6 +4,7 @@
 // forced first password change done through the console like a person would.
 
 import { spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,10 +12,13 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const BINARY = path.resolve(ROOT, process.env.ZHIBU_BINARY ?? 'build/release/zhibu')
-export const WEB_ROOT = path.resolve(ROOT, process.env.ZHIBU_WEB_ROOT ?? 'web/dist')
+// Paths given in the environment are relative to where the tests are run (as in README.md:
+// `ZHIBU_BINARY=../../build/release/zhibu npm test`); the defaults are relative to the repository.
+const fromEnv = (name, fallback) => (process.env[name] ? path.resolve(process.env[name]) : path.resolve(ROOT, fallback))
+export const BINARY = fromEnv('ZHIBU_BINARY', 'build/release/zhibu')
+export const WEB_ROOT = fromEnv('ZHIBU_WEB_ROOT', 'web/dist')
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-export const SCREENSHOTS = path.resolve(ROOT, process.env.ZHIBU_SCREENSHOTS ?? 'build/screenshots')
+export const SCREENSHOTS = fromEnv('ZHIBU_SCREENSHOTS', 'build/screenshots')
 
 export const DESKTOP = { width: 1366, height: 768 }
 export const PHONE = { width: 390, height: 844 }
@@ -198,6 +202,83 @@ export async function apiGet(page, apiPath) {
   }, apiPath)
 }
 
+/**
+ * POST/PUT/PATCH an API path with the page's session and CSRF token, to set up facts a scenario
+ * needs before it drives the console (never a mock). Answers {status, body}.
+ */
+export async function apiSend(page, method, apiPath, body = {}) {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const me = await (await fetch('api/v1/me', { credentials: 'same-origin' })).json()
+      const r = await fetch(p, {
+        method: m,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify(b),
+      })
+      const text = await r.text()
+      return { status: r.status, body: text ? JSON.parse(text) : null }
+    },
+    [method, apiPath, body],
+  )
+}
+
+/** Like apiSend, but fails unless the server answers 2xx; answers the body. */
+export async function apiDo(page, method, apiPath, body = {}) {
+  const r = await apiSend(page, method, apiPath, body)
+  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${apiPath} → ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body
+}
+
+/** A valid 18-digit ID number (GB 11643 check digit) born on `birth` (YYYYMMDD), never seen before. */
+export function idNumber(birth = '19850615', region = '500101') {
+  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
+  const body = region + birth + seq
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
+/** Today in Asia/Shanghai, shifted by whole days, as YYYY-MM-DD. */
+export function shanghaiDate(offsetDays = 0) {
+  const now = new Date(Date.now() + offsetDays * 86_400_000)
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** Chooses an option of an Element Plus select by its label. */
+export async function pickOption(page, select, label) {
+  await select.click()
+  const popper = page.locator('.el-select__popper:visible').last()
+  await popper.waitFor()
+  await popper.locator('.el-select-dropdown__item').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
+  await popper.waitFor({ state: 'hidden' }).catch(() => {})
+}
+
+/** A full member of `org` with no open transfer, not away and in contact. */
+export async function plainMember(page, org) {
+  const members = (await apiGet(page, `api/v1/members?org=${org.id}&status=full&page_size=50`)).items
+  for (const m of members) {
+    const detail = await apiGet(page, `api/v1/members/${m.id}`)
+    if (detail.mobile || detail.lost_contact_since) continue
+    const open = (await apiGet(page, `api/v1/transfers?member=${m.id}`)).items.filter((t) => t.status === 'requested' || t.status === 'approved')
+    if (open.length === 0) return m
+  }
+  return null
+}
+
+/** A form item by its label, within a dialog or a page. */
+export function formItem(scope, label) {
+  return scope.locator('.el-form-item').filter({ has: scope.page().locator(`.el-form-item__label:text-is("${label}")`) })
+}
+
+/** Types a date into an Element Plus date picker and confirms it. */
+export async function fillDate(picker, date) {
+  const input = (await picker.evaluate((e) => e.tagName)) === 'INPUT' ? picker : picker.locator('input').first()
+  await input.click()
+  await input.fill(date)
+  await input.press('Enter')
+}
+
 /** Pinyin initials of Chinese text with the ICU pinyin collation (zs for 张三). */
 const LETTERS = 'abcdefghjklmnopqrstwxyz'
 const BOUNDS = [...'阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥扨它穵夕丫帀']
@@ -263,3 +344,77 @@ export async function pickOrg(page, picker, orgId) {
   await popper.waitFor({ state: 'hidden' }).catch(() => {})
   return org
 }
+
+/** RFC 4648 base32 (the form authenticator apps take; spaces and padding ignored) → bytes. */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  const clean = text.replace(/[\s=]/g, '').toUpperCase()
+  const bytes = []
+  let bits = 0
+  let value = 0
+  for (const ch of clean) {
+    const index = alphabet.indexOf(ch)
+    if (index < 0) throw new Error(`not base32: ${ch}`)
+    value = (value << 5) | index
+    bits += 5
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff)
+      bits -= 8
+    }
+  }
+  return Buffer.from(bytes)
+}
+
+/** RFC 6238 TOTP: HMAC-SHA1 over the 30-second step, dynamic truncation, `digits` digits. */
+export function totpCode(secret, step, digits = 6) {
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(step))
+  const mac = createHmac('sha1', secret).update(counter).digest()
+  const offset = mac[mac.length - 1] & 0x0f
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff
+  return String(binary % 10 ** digits).padStart(digits, '0')
+}
+
+/**
+ * A code the server will accept next for `holder` ({secret, lastStep}): a step after the last one
+ * used (codes cannot be replayed) within the server's ±1-step window; waits for the next step
+ * when all of them are used.
+ */
+export async function nextTotpCode(holder) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30)
+    const step = Math.max(now - 1, (holder.lastStep ?? 0) + 1)
+    if (step <= now + 1) {
+      holder.lastStep = step
+      return totpCode(holder.secret, step)
+    }
+    await sleep(1000)
+  }
+}
+
+/**
+ * The first login of a 三员 administrator through the console: the forced password change, then
+ * the authenticator enrolment (the secret read from the page, the code computed here like an
+ * authenticator app would). Returns {password, secret, lastStep} for later logins.
+ */
+export async function firstAdministratorLogIn(page, base, { username, password }) {
+  await page.goto(base + '#/login')
+  await page.locator('input[name="username"]').fill(username)
+  await page.locator('input[name="password"]').fill(password)
+  await page.locator('[data-test="login-submit"]').click()
+  await page.waitForURL((url) => url.hash.startsWith('#/password'))
+  const chosen = freshPassword()
+  await page.locator('input[name="current_password"]').fill(password)
+  await page.locator('input[name="new_password"]').fill(chosen)
+  await page.locator('input[name="new_password_again"]').fill(chosen)
+  await page.locator('[data-test="password-submit"]').click()
+  await page.waitForURL((url) => url.hash.startsWith('#/totp'))
+  const shown = await page.locator('[data-test="totp-secret"]').textContent()
+  const holder = { password: chosen, secret: base32Decode(shown), lastStep: 0 }
+  await page.locator('input[name="totp_code"]').fill(await nextTotpCode(holder))
+  await page.getByRole('button', { name: '确认绑定' }).click()
+  await page.locator('[data-test="user-menu"]').waitFor()
+  return holder
+}
+
+export const AUDITOR = /audit_admin|审计管理员/

@@ -5,20 +5,25 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  AUDITOR,
   BRANCH_KINDS,
   BRANCH_SECRETARY,
   DESKTOP,
   ORG_ADMIN,
   PHONE,
   SCREENSHOTS,
+  apiDo,
   apiGet,
   findOrg,
+  firstAdministratorLogIn,
+  idNumber,
   freshPassword,
   launchBrowser,
   logIn,
   newPage,
   screenshot,
   settle,
+  shanghaiDate,
   startServer,
 } from './harness.mjs'
 
@@ -29,6 +34,59 @@ async function visit(page, url, ready) {
   await settle(page)
   if (ready) await ready()
   await sleep(300)
+}
+
+/** Full members of `org` at home, in contact and without transfers, their details loaded. */
+async function plainMembers(page, org) {
+  const out = []
+  for (const m of (await apiGet(page, `api/v1/members?org=${org.id}&status=full&page_size=30`)).items) {
+    const d = await apiGet(page, `api/v1/members/${m.id}`)
+    if (!d.mobile && !d.lost_contact_since) out.push(d)
+  }
+  return out
+}
+
+/**
+ * Transfers in every state, a mobile member who also lost contact (attached to `branch`) and a
+ * departed one, set up through the API so that the pages have something to show.
+ */
+async function changeFacts(page, branch) {
+  const parentId = (await apiGet(page, `api/v1/orgs/${branch.id}`)).parent_id
+  const other = (await apiGet(page, `api/v1/orgs/${parentId}/children`)).items.find(
+    (o) => o.status === 'active' && BRANCH_KINDS.includes(o.kind) && o.id !== branch.id && o.member_count >= 2,
+  )
+  assert.ok(other, `${branch.name} has a sibling branch with members`)
+  const [member, m1, m2, m3, m4, m5] = await plainMembers(page, branch)
+  assert.ok(m5, `${branch.name} has six plain members`)
+  const day = (n) => shanghaiDate(n)
+  const transfer = (body) => apiDo(page, 'POST', 'api/v1/transfers', body)
+  const step = (t, action, body = {}) => apiDo(page, 'POST', `api/v1/transfers/${t.id}/${action}`, body)
+
+  const requested = await transfer({ member_id: m1.id, to_org_id: other.id, date: day(-3), reason: '工作调动' })
+  const expired = await transfer({ member_id: m2.id, to_org_id: other.id, date: day(-120), reason: '工作调动' })
+  await step(expired, 'approve', { date: day(-100) })
+  const outgoing = await transfer({ member_id: m3.id, external_org: '中共重庆市渝中区解放碑街道工作委员会', date: day(-2), reason: '随配偶迁居' })
+  await step(outgoing, 'approve', { date: day(-1) })
+  const departing = await transfer({ member_id: m4.id, external_org: '中共四川省成都市锦江区委组织部', date: day(-40), reason: '考录公务员' })
+  await step(departing, 'approve', { date: day(-38) })
+  await step(departing, 'receive', { date: day(-20), note: '回执已寄回' })
+  const rejected = await transfer({ member_id: m5.id, to_org_id: other.id, date: day(-30), reason: '工作调动' })
+  await step(rejected, 'reject', { date: day(-29), note: '经核实，该同志工作单位未变动，不予办理' })
+  await transfer({
+    direction: 'incoming',
+    to_org_id: branch.id,
+    external_org: '中共贵州省遵义市某某镇委员会',
+    letter_number: '遵组转〔2026〕17号',
+    date: day(-5),
+    reason: '回原籍居住',
+    member: { name: '韩立新', id_number: idNumber('19820314'), phone: '13900001234', ethnicity: '汉族', education: 'bachelor', category: 'rural', joined_on: '2008-07-01', confirmed_on: '2009-07-01' },
+  })
+
+  const [away] = await plainMembers(page, other)
+  assert.ok(away, `${other.name} has a plain member`)
+  await apiDo(page, 'POST', `api/v1/members/${away.id}/mobility`, { away_since: day(-240), destination: '广东省深圳市南山区', attached_org_id: branch.id, reason: '外出务工' })
+  await apiDo(page, 'POST', `api/v1/members/${away.id}/lost-contact`, { since: day(-215), reason: '电话停机，走访原住址无人' })
+  return { member, requested, mobileMember: away, departed: m4 }
 }
 
 /** The pages of the console, in the order a person would meet them. */
@@ -58,12 +116,16 @@ async function tour(page, base, size, facts) {
   await page.getByRole('tab', { name: '班子' }).click()
   await sleep(300)
   await shoot('05-org-branch-committee')
-  await page.getByRole('tab', { name: '党员' }).click()
+  await page.getByRole('tab', { name: '党员', exact: true }).click()
   await settle(page)
   await shoot('05b-org-branch-members')
   await page.getByRole('tab', { name: '沿革' }).click()
   await settle(page)
   await shoot('05c-org-branch-history')
+  await page.getByRole('tab', { name: '流入党员' }).click()
+  await settle(page)
+  await page.locator('[data-test="attached-members"] .el-table__row').first().waitFor()
+  await shoot('05e-org-branch-attached')
   if (size === 'desktop') {
     await page.getByRole('tab', { name: '概况' }).click()
     await page.getByRole('button', { name: '调整隶属关系' }).click()
@@ -78,14 +140,46 @@ async function tour(page, base, size, facts) {
 
   await visit(page, `${base}#/members/${facts.member.id}`, () => page.locator('[data-test="member-events"]').waitFor())
   await shoot('07-member')
+  const dialogShot = async (button, name) => {
+    await page.locator(`[data-test="${button}"]`).click()
+    await page.locator('.el-dialog').waitFor()
+    await sleep(400)
+    await shoot(name)
+    await page.keyboard.press('Escape')
+    await page.locator('.el-dialog').waitFor({ state: 'hidden' })
+  }
+  await dialogShot('edit-member', '07b-member-edit-dialog')
+  await dialogShot('register-mobility', '07c-member-mobility-dialog')
+  await dialogShot('register-lost', '07d-member-lost-dialog')
 
-  await visit(page, `${base}#/transfers`)
+  await visit(page, `${base}#/members/${facts.mobileMember.id}`, () => page.locator('[data-test="lost-card"]').waitFor())
+  // The page scrolls inside the layout: bring the 流动党员 card into the picture.
+  await page.locator('[data-test="mobility-card"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(200)
+  await shoot('07e-member-mobile-lost')
+  await visit(page, `${base}#/members/${facts.departed.id}`, () => page.locator('[data-test="departed-banner"]').waitFor())
+  await shoot('07f-member-departed')
+
+  await visit(page, `${base}#/transfers`, () => page.locator('[data-test="letter-expired"]').waitFor())
   await shoot('08-transfers')
   await page.locator('[data-test="new-transfer"]').click()
   await page.locator('.el-dialog').waitFor()
   await sleep(400)
   await shoot('08b-transfer-dialog')
   await page.keyboard.press('Escape')
+  await page.locator('.el-dialog').waitFor({ state: 'hidden' })
+  await page.locator(`.transfer-${facts.requested.id} [data-test="transfer-approve"]`).click()
+  await page.locator('.el-dialog').waitFor()
+  await sleep(400)
+  await shoot('08c-transfer-approve-dialog')
+  await page.keyboard.press('Escape')
+  await page.locator('.el-dialog').waitFor({ state: 'hidden' })
+  await page.locator('[data-test="new-incoming"]').click()
+  await page.locator('.el-dialog').waitFor()
+  await sleep(400)
+  await shoot('08d-transfer-incoming-dialog')
+  await page.keyboard.press('Escape')
+  await page.locator('.el-dialog').waitFor({ state: 'hidden' })
 
   await visit(page, `${base}#/imports`)
   await shoot('09-imports')
@@ -105,6 +199,14 @@ async function tour(page, base, size, facts) {
     await sleep(1200)
     await shoot('10b-stats-2000')
   }
+
+  await visit(page, `${base}#/settings`, () => page.locator('[data-test="setting-current"]').first().waitFor())
+  await shoot('12-settings')
+  await page.locator('[data-test="edit-setting"]').first().click()
+  await page.locator('.el-input-number input').fill('400')
+  await page.locator('[data-test="save-setting"]').click()
+  await page.locator('.setting .el-form-item__error').waitFor()
+  await shoot('12b-settings-edit-error')
 
   return shots
 }
@@ -136,11 +238,9 @@ test('every page at desktop and phone size, with screenshots', async () => {
     await desktop.locator('[data-test="user-menu"]').waitFor()
 
     const root = (await apiGet(desktop, 'api/v1/orgs/roots')).items[0]
-    const branch = await findOrg(desktop, async (o) => BRANCH_KINDS.includes(o.kind) && o.member_count >= 7)
+    const branch = await findOrg(desktop, async (o) => BRANCH_KINDS.includes(o.kind) && o.member_count >= 15)
     assert.ok(root && branch, 'the demo has a root and a branch')
-    const member = (await apiGet(desktop, `api/v1/members?org=${branch.id}&page_size=1`)).items[0]
-    assert.ok(member, 'the branch has a member')
-    const facts = { root, branch, member }
+    const facts = { root, branch, ...(await changeFacts(desktop, branch)) }
     const desktopShots = await tour(desktop, server.base, 'desktop', facts)
 
     // Phone: the login page, then the same tour with the tree in a drawer.
@@ -153,7 +253,17 @@ test('every page at desktop and phone size, with screenshots', async () => {
     const phoneShots = await tour(phone, server.base, 'phone', facts)
 
     // On a phone the page never scrolls sideways.
-    for (const url of ['#/', '#/members', '#/transfers', '#/imports', '#/stats']) {
+    for (const url of [
+      '#/',
+      '#/members',
+      '#/transfers',
+      '#/imports',
+      '#/stats',
+      '#/settings',
+      `#/members/${facts.mobileMember.id}`,
+      `#/members/${facts.departed.id}`,
+      `#/orgs/${facts.branch.id}`,
+    ]) {
       await visit(phone, server.base + url)
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       assert.ok(overflow <= 1, `${url} fits the phone's width (overflow ${overflow}px)`)
@@ -172,8 +282,38 @@ test('every page at desktop and phone size, with screenshots', async () => {
     assert.ok(treeRoots[0].includes(scopeRoots[0].name), `the tree's root is ${scopeRoots[0].name}`)
     await visit(secretary, `${server.base}#/`, () => secretary.locator('.stat-value').first().waitFor())
     await screenshot(secretary, 'desktop-11-branch-secretary-home')
+    await visit(secretary, `${server.base}#/settings`, () => secretary.locator('[data-test="settings-readonly"]').waitFor())
+    await screenshot(secretary, 'desktop-11b-branch-secretary-settings')
 
-    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 4} in ${SCREENSHOTS}`)
+    // The 审计管理员 (after the authenticator enrolment): the audit page, a verified chain and one
+    // record's detail; the same session on a phone.
+    const auditor = await newPage(browser, DESKTOP)
+    pages.push(auditor)
+    await firstAdministratorLogIn(auditor, server.base, server.login(AUDITOR))
+    const auditShots = []
+    const auditTour = async (page, size) => {
+      await visit(page, `${server.base}#/audit`, () => page.locator('[data-test="audit-table"] tr.audit-row').first().waitFor())
+      await page.locator('[data-test="audit-verify"]').click()
+      await page.locator('[data-test="audit-verdict"]').waitFor()
+      await sleep(300)
+      auditShots.push(await screenshot(page, `${size}-12-audit`))
+      await visit(page, `${server.base}#/audit?action=grant.`, () => page.locator('[data-test="audit-table"] tr.audit-row').first().waitFor())
+      await page.locator('[data-test="audit-table"] tr.audit-row').first().click()
+      await page.locator('[data-test="audit-after"]').waitFor()
+      await sleep(500)
+      auditShots.push(await screenshot(page, `${size}-12b-audit-detail`, { fullPage: false }))
+      await page.keyboard.press('Escape')
+    }
+    await auditTour(auditor, 'desktop')
+    const auditorPhone = await newPage(browser, PHONE)
+    pages.push(auditorPhone)
+    await auditorPhone.context().addCookies(await auditor.context().cookies())
+    await auditTour(auditorPhone, 'phone')
+    await visit(auditorPhone, `${server.base}#/audit`)
+    const auditOverflow = await auditorPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(auditOverflow <= 1, `#/audit fits the phone's width (overflow ${auditOverflow}px)`)
+
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 5 + auditShots.length} in ${SCREENSHOTS}`)
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, api, buildUrl, configureApi, describeError, errorFromResponse, importFormatOf, request, setCsrfToken } from './api'
+import { ApiError, api, buildUrl, configureApi, describeError, errorFromResponse, importFormatOf, request, setCsrfToken, withoutEmpty } from './api'
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -75,6 +75,52 @@ describe('request', () => {
     const [url, init] = fetchMock.mock.calls[0]
     expect(url).toBe('api/v1/transfers/5/approve')
     expect(init.body).toBe('{}')
+  })
+
+  it('sends a step with its date and note, and leaves out empty ones', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { id: 5, status: 'rejected' }))
+    await api.transfers.act(5, 'reject', { note: ' 材料不全 ', date: '2026-03-02' })
+    await api.transfers.act(5, 'cancel', { note: '', date: '2026-03-02' })
+    expect(JSON.parse(fetchMock.mock.calls[0][1].body)).toEqual({ note: '材料不全', date: '2026-03-02' })
+    expect(JSON.parse(fetchMock.mock.calls[1][1].body)).toEqual({ date: '2026-03-02' })
+    expect(fetchMock.mock.calls[1][0]).toBe('api/v1/transfers/5/cancel')
+  })
+
+  it('registers an incoming transfer with the member inside', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 7, status: 'received' }))
+    const member = { name: '李四', id_number: '11010519491231002X', ethnicity: '汉族', education: 'bachelor', category: 'rural', joined_on: '2010-07-01' }
+    await api.transfers.create({ direction: 'incoming', to_org_id: 3, external_org: '外县党委', reason: '回原籍', member }, true)
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/transfers')
+    expect(JSON.parse(init.body)).toEqual({ direction: 'incoming', to_org_id: 3, external_org: '外县党委', reason: '回原籍', member })
+  })
+
+  it('keeps quiet when a dialog places the error itself', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(400, { error: { code: 'member.phone_invalid', message: '手机号码应为 1 开头的 11 位数字', field: 'phone' } }))
+    await expect(api.members.update(4, { phone: '123' }, true)).rejects.toMatchObject({ field: 'phone' })
+    expect(notify).not.toHaveBeenCalled()
+    expect(fetchMock.mock.calls[0][1].method).toBe('PATCH')
+  })
+
+  it('uses the mobility, lost-contact, attached-members and settings routes', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { items: [] }))
+    await api.members.mobility(4, { away_since: '2026-01-05', destination: '深圳', attached_org_id: null, reason: '' })
+    await api.members.endMobility(4, { date: '2026-02-01' })
+    await api.members.lostContact(4, '2026-01-01', '电话停机')
+    await api.members.endLostContact(4)
+    await api.orgs.attachedMembers(9)
+    await api.settings.list()
+    await api.settings.update('member.transfer_letter_validity_days', 30)
+    const calls = fetchMock.mock.calls.map(([url, init]) => [init.method, url, init.body && JSON.parse(init.body)])
+    expect(calls).toEqual([
+      ['POST', 'api/v1/members/4/mobility', { away_since: '2026-01-05', destination: '深圳' }],
+      ['POST', 'api/v1/members/4/mobility/end', { date: '2026-02-01' }],
+      ['POST', 'api/v1/members/4/lost-contact', { since: '2026-01-01', reason: '电话停机' }],
+      ['POST', 'api/v1/members/4/lost-contact/end', {}],
+      ['GET', 'api/v1/orgs/9/attached-members', undefined],
+      ['GET', 'api/v1/settings', undefined],
+      ['PUT', 'api/v1/settings/member.transfer_letter_validity_days', { value: 30 }],
+    ])
   })
 
   it('uploads an import file raw with its content type and the format in the query', async () => {
@@ -167,5 +213,11 @@ describe('errors and helpers', () => {
     expect(api.transfers.letterUrl(12)).toBe('api/v1/transfers/12/letter')
     expect(api.imports.templateUrl('xlsx')).toBe('api/v1/imports/template?format=xlsx')
     expect(api.members.exportUrl(3, 'csv')).toBe('api/v1/members/export?org=3&format=csv')
+  })
+})
+
+describe('withoutEmpty', () => {
+  it('drops missing and blank values, trims text, keeps false and zero', () => {
+    expect(withoutEmpty({ a: ' x ', b: '', c: '  ', d: null, e: undefined, f: false, g: 0 })).toEqual({ a: 'x', f: false, g: 0 })
   })
 })

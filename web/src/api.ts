@@ -5,6 +5,7 @@
 // the user (main.ts wires the notifier to ElMessage) unless the caller asks for quiet.
 
 import type {
+  AttachedMember,
   Committee,
   ErrorEnvelope,
   ImportFormat,
@@ -18,7 +19,10 @@ import type {
   OrgStats,
   OrgSummary,
   Page,
+  Setting,
   Transfer,
+  TransferDirection,
+  TransferStatus,
 } from './types'
 
 export class ApiError extends Error {
@@ -131,6 +135,11 @@ export function describeError(error: ApiError): string {
   return error.requestId ? `${error.message}（请求编号 ${error.requestId}）` : error.message
 }
 
+/** Shows an error the caller asked to keep quiet after all (it could not place it on a form). */
+export function notifyError(error: unknown): void {
+  if (error instanceof ApiError) settings.notify(describeError(error), error)
+}
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   let body: BodyInit | undefined
@@ -177,7 +186,8 @@ export async function request<T>(method: string, path: string, options: RequestO
 const get = <T>(path: string, query?: Query, quiet = false) => request<T>('GET', path, { query, quiet })
 const post = <T>(path: string, body?: unknown, quiet = false) =>
   request<T>('POST', path, { body: body ?? {}, quiet })
-const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body })
+const patch = <T>(path: string, body: unknown, quiet = false) => request<T>('PATCH', path, { body, quiet })
+const put = <T>(path: string, body: unknown, quiet = false) => request<T>('PUT', path, { body, quiet })
 
 export interface LoginInput {
   username: string
@@ -206,6 +216,77 @@ export interface ChangeInput {
   reason: string
 }
 
+/** A new member's fields as POST /api/v1/members takes them (without org_id and event_kind). */
+export interface NewMemberFields {
+  name: string
+  id_number: string
+  phone?: string
+  ethnicity: string
+  education: string
+  degree?: string
+  occupation?: string
+  work_unit?: string
+  household?: string
+  address?: string
+  category: string
+  joined_on: string
+  confirmed_on?: string
+  work_started_on?: string
+  hardship?: boolean
+}
+
+/** 登记系统外转入: the member arrives with a letter from outside and is created at once. */
+export interface IncomingTransferInput {
+  direction: 'incoming'
+  to_org_id: number
+  external_org: string
+  letter_number?: string
+  date?: string
+  reason: string
+  member: NewMemberFields
+}
+
+export interface TransferQuery {
+  org?: number
+  member?: number
+  status?: TransferStatus | ''
+  direction?: TransferDirection | ''
+  page?: number
+  page_size?: number
+}
+
+/** The fields PATCH /api/v1/members/{id} corrects (the console's 修改信息). */
+export interface MemberCorrection {
+  phone?: string
+  education?: string
+  degree?: string
+  occupation?: string
+  work_unit?: string
+  household?: string
+  address?: string
+  category?: string
+  hardship?: boolean
+  reason?: string
+}
+
+export interface MobilityInput {
+  away_since: string
+  destination: string
+  attached_org_id?: number | null
+  reason?: string
+}
+
+/** The end of a mobility or of lost contact: both optional. */
+export interface EndInput {
+  date?: string
+  reason?: string
+}
+
+export interface StepInput {
+  note?: string
+  date?: string
+}
+
 /** Every route the console uses, by area. */
 export const api = {
   auth: {
@@ -225,7 +306,7 @@ export const api = {
   orgs: {
     roots: () => get<{ items: OrgSummary[] }>('api/v1/orgs/roots'),
     children: (id: number) => get<{ items: OrgSummary[] }>(`api/v1/orgs/${id}/children`),
-    get: (id: number) => get<Org>(`api/v1/orgs/${id}`),
+    get: (id: number, quiet = false) => get<Org>(`api/v1/orgs/${id}`, undefined, quiet),
     committees: (id: number) => get<{ items: Committee[] }>(`api/v1/orgs/${id}/committees`),
     history: (id: number) => get<{ items: OrgHistoryItem[] }>(`api/v1/orgs/${id}/history`),
     stats: (id: number, asOf?: string) => get<OrgStats>(`api/v1/orgs/${id}/stats`, { as_of: asOf }),
@@ -236,6 +317,7 @@ export const api = {
     merge: (id: number, into_id: number, change: ChangeInput) =>
       post<Org>(`api/v1/orgs/${id}/merge`, { into_id, ...change }),
     dissolve: (id: number, change: ChangeInput) => post<Org>(`api/v1/orgs/${id}/dissolve`, change),
+    attachedMembers: (id: number) => get<{ items: AttachedMember[] }>(`api/v1/orgs/${id}/attached-members`),
   },
   members: {
     list: (query: MemberQuery, quiet = false) => get<Page<MemberSummary>>('api/v1/members', query as Query, quiet),
@@ -244,15 +326,28 @@ export const api = {
     unmask: (id: number, reason: string) =>
       post<{ id_number: string; phone: string }>(`api/v1/members/${id}/unmask`, { reason }),
     exportUrl: (org: number, format: ImportFormat) => buildUrl('api/v1/members/export', { org, format }),
+    update: (id: number, fields: MemberCorrection, quiet = false) => patch<Member>(`api/v1/members/${id}`, fields, quiet),
+    mobility: (id: number, input: MobilityInput, quiet = false) =>
+      post<Member>(`api/v1/members/${id}/mobility`, withoutEmpty(input), quiet),
+    endMobility: (id: number, input: EndInput = {}, quiet = false) =>
+      post<Member>(`api/v1/members/${id}/mobility/end`, withoutEmpty(input), quiet),
+    lostContact: (id: number, since: string, reason: string, quiet = false) =>
+      post<Member>(`api/v1/members/${id}/lost-contact`, { since, reason }, quiet),
+    endLostContact: (id: number, input: EndInput = {}, quiet = false) =>
+      post<Member>(`api/v1/members/${id}/lost-contact/end`, withoutEmpty(input), quiet),
   },
   transfers: {
-    list: (query: { org?: number; status?: string } = {}, quiet = false) =>
-      get<{ items: Transfer[] }>('api/v1/transfers', query as Query, quiet),
+    list: (query: TransferQuery = {}, quiet = false) => get<Page<Transfer>>('api/v1/transfers', query as Query, quiet),
     get: (id: number) => get<Transfer>(`api/v1/transfers/${id}`),
-    create: (input: TransferInput) => post<Transfer>('api/v1/transfers', input),
-    act: (id: number, action: 'approve' | 'receive' | 'reject' | 'cancel', note?: string) =>
-      post<Transfer>(`api/v1/transfers/${id}/${action}`, note ? { note } : {}),
+    create: (input: TransferInput | IncomingTransferInput, quiet = false) => post<Transfer>('api/v1/transfers', input, quiet),
+    act: (id: number, action: 'approve' | 'receive' | 'reject' | 'cancel', step: StepInput | string = {}, quiet = false) =>
+      post<Transfer>(`api/v1/transfers/${id}/${action}`, withoutEmpty(typeof step === 'string' ? { note: step } : step), quiet),
     letterUrl: (id: number) => buildUrl(`api/v1/transfers/${id}/letter`),
+  },
+  settings: {
+    list: () => get<{ items: Setting[] }>('api/v1/settings'),
+    update: (key: string, value: number, quiet = false) =>
+      put<Setting>(`api/v1/settings/${encodeURIComponent(key)}`, { value }, quiet),
   },
   imports: {
     templateUrl: (format: 'csv' | 'xlsx') => buildUrl('api/v1/imports/template', { format }),
@@ -264,6 +359,17 @@ export const api = {
       }),
     get: (id: number | string) => get<ImportJob>(`api/v1/imports/${id}`),
   },
+}
+
+/** A body without the optional fields left empty (undefined, null or blank text). */
+export function withoutEmpty<T extends object>(body: T): Partial<T> {
+  const out: Partial<T> = {}
+  for (const [key, value] of Object.entries(body) as [keyof T, T[keyof T]][]) {
+    if (value === undefined || value === null) continue
+    if (typeof value === 'string' && value.trim() === '') continue
+    out[key] = typeof value === 'string' ? (value.trim() as T[keyof T]) : value
+  }
+  return out
 }
 
 export const IMPORT_CONTENT_TYPES: Record<ImportFormat, string> = {

@@ -31,6 +31,13 @@ export function formatDateCn(date: string | null | undefined): string {
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`
 }
 
+/** A server timestamp (`2026-03-01T09:30:12+08:00`, Shanghai time) as `2026-03-01 09:30`. */
+export function formatDateTime(stamp: string | null | undefined): string {
+  const m = stamp ? /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(stamp) : null
+  if (m) return `${m[1]} ${m[2]}`
+  return dash(stamp)
+}
+
 /** Whole years from `from` to `to` (both YYYY-MM-DD), or null when either is missing. */
 export function yearsBetween(from: string | null | undefined, to: string): number | null {
   const a = from ? DATE_RE.exec(from) : null
@@ -130,17 +137,41 @@ export function importProgress(job: Pick<ImportJob, 'status' | 'total_rows' | 'p
 
 export type TransferAction = 'approve' | 'receive' | 'reject' | 'cancel'
 
-/** The next steps of a transfer (组织关系转接): the sender's 基层党委 approves, the receiving side
- *  receives; either may reject before receipt; the sender may cancel before approval. */
-export function transferActions(transfer: Pick<Transfer, 'status' | 'direction'>): TransferAction[] {
-  switch (transfer.status) {
-    case 'requested':
-      return ['approve', 'reject', 'cancel']
-    case 'approved':
-      return transfer.direction === 'outgoing' ? [] : ['receive', 'reject']
-    default:
-      return []
+/** Where the user stands in a transfer: the sending branch in their scope, the receiving branch in
+ *  their scope, and the right to approve for the sending side (the 基层党委: 组织部管理员, 党委书记). */
+export interface TransferSide {
+  sender: boolean
+  receiver: boolean
+  approver: boolean
+}
+
+const EVERY_SIDE: TransferSide = { sender: true, receiver: true, approver: true }
+
+/** The next steps of a transfer (组织关系转接) that the user may take, following the server's rules:
+ *  - requested: the sending 基层党委 approves (开具介绍信) or rejects; the sender may cancel;
+ *  - approved, internal: the receiving branch receives or rejects (with a reason); the sender may
+ *    still cancel (an expired letter is cancelled and requested again);
+ *  - approved, outgoing: the sending 基层党委 records the returned 回执 (`receive`); the sender may
+ *    cancel;
+ *  - incoming registrations and closed transfers have no steps. */
+export function transferActions(
+  transfer: Pick<Transfer, 'status' | 'direction'>,
+  side: TransferSide = EVERY_SIDE,
+): TransferAction[] {
+  const out: TransferAction[] = []
+  if (transfer.direction === 'incoming') return out
+  if (transfer.status === 'requested') {
+    if (side.approver) out.push('approve', 'reject')
+    if (side.sender) out.push('cancel')
+  } else if (transfer.status === 'approved') {
+    if (transfer.direction === 'outgoing') {
+      if (side.approver) out.push('receive')
+    } else if (side.receiver) {
+      out.push('receive', 'reject')
+    }
+    if (side.sender) out.push('cancel')
   }
+  return out
 }
 
 export const TRANSFER_ACTION_TITLES: Record<TransferAction, string> = {
@@ -148,6 +179,70 @@ export const TRANSFER_ACTION_TITLES: Record<TransferAction, string> = {
   receive: '接收',
   reject: '退回',
   cancel: '撤回',
+}
+
+/** An action's title: receiving an outgoing transfer is recording its 回执 (登记回执). */
+export function transferActionTitle(action: TransferAction, direction?: Transfer['direction']): string {
+  if (action === 'receive' && direction === 'outgoing') return '登记回执'
+  return TRANSFER_ACTION_TITLES[action]
+}
+
+/** What an open transfer waits for when the user has no step to take (shown instead of buttons). */
+export function transferWaitingFor(transfer: Pick<Transfer, 'status' | 'direction'>): string {
+  if (transfer.status === 'requested') return '待转出方党委审批'
+  if (transfer.status === 'approved') return transfer.direction === 'outgoing' ? '待转出方党委登记回执' : '待接收方办理接收'
+  return ''
+}
+
+/** The printable letter exists once the sending 基层党委 approved (never for an incoming record,
+ *  whose letter number is the outside organisation's). */
+export function hasPrintableLetter(transfer: Pick<Transfer, 'direction' | 'letter_number'>): boolean {
+  return transfer.direction !== 'incoming' && !!transfer.letter_number
+}
+
+/** The sending and the receiving party of a transfer as shown in the list. */
+export function transferParties(
+  transfer: Pick<Transfer, 'direction' | 'from_org_name' | 'to_org_name' | 'external_org'>,
+): { from: string; to: string } {
+  const from = transfer.from_org_name || (transfer.direction === 'incoming' ? transfer.external_org : null)
+  const to = transfer.to_org_name || (transfer.direction === 'outgoing' ? transfer.external_org : null)
+  return { from: dash(from), to: dash(to) }
+}
+
+/** `YYYY-MM-DD` plus whole months (the day kept, or the month's last day). */
+export function addMonths(date: string, months: number): string | null {
+  const m = DATE_RE.exec(date)
+  if (!m) return null
+  const total = Number(m[1]) * 12 + (Number(m[2]) - 1) + months
+  const year = Math.floor(total / 12)
+  const month = (total % 12) + 1
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const day = Math.min(Number(m[3]), last)
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
+/** 外出/失联 for how long, in words: `3个月`, `1年2个月`, `不足1个月`. */
+export function durationSince(since: string | null | undefined, today: string): string {
+  const a = since ? DATE_RE.exec(since) : null
+  const b = DATE_RE.exec(today)
+  if (!a || !b) return EMPTY
+  let months = (Number(b[1]) - Number(a[1])) * 12 + (Number(b[2]) - Number(a[2]))
+  if (Number(b[3]) < Number(a[3])) months -= 1
+  if (months < 1) return '不足1个月'
+  const years = Math.floor(months / 12)
+  const rest = months % 12
+  return `${years ? `${years}年` : ''}${rest ? `${rest}个月` : ''}`
+}
+
+/** A setting's bounds for display: `7–183 天`. */
+export function settingBounds(setting: { min: number; max: number; unit: string }): string {
+  return `${setting.min}–${setting.max}${setting.unit ? ` ${setting.unit}` : ''}`
+}
+
+/** A setting value with its unit: `90 天`. */
+export function withUnit(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return EMPTY
+  return unit ? `${value} ${unit}` : String(value)
 }
 
 /** An Element Plus tag type for a status code. */
@@ -158,6 +253,9 @@ export function statusTagType(status: string): 'success' | 'warning' | 'info' | 
     case 'formal':
     case 'received':
       return 'success'
+    case 'departed':
+    case 'cancelled':
+      return 'info'
     case 'probationary':
     case 'requested':
     case 'approved':

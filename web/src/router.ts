@@ -1,4 +1,6 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { ElMessage } from 'element-plus'
+import { mayEnter, refusalMessage } from './access'
 import { loadMe, pendingSetupRoute, session } from './session'
 
 const routes: RouteRecordRaw[] = [
@@ -17,6 +19,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'transfers', component: () => import('./views/TransfersView.vue'), meta: { title: '组织关系转接' } },
       { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
+      { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'audit.read' } },
+      { path: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '本地设置' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
@@ -24,13 +28,18 @@ const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
-router.beforeEach(async (to) => {
+router.beforeEach(async (to, from) => {
   if (!session.loaded) await loadMe()
   if (to.meta.public) return true
   const pending = pendingSetupRoute(session.me)
   if (pending === '/login') return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   if (pending && pending !== to.path) return pending
   if (!pending && to.meta.setup && to.path === '/totp') return '/'
+  if (!mayEnter(to.meta, session.me)) {
+    // The server would refuse every call of the page (403, audited); say so instead.
+    ElMessage({ type: 'warning', message: refusalMessage(to.meta), grouping: true, showClose: true })
+    return from.matched.length > 0 && from.path !== to.path ? false : '/'
+  }
   return true
 })
 

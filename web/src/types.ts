@@ -128,13 +128,50 @@ export interface Member extends MemberSummary {
   status_on?: string | null
   standing_years?: number | null
   hardship: boolean | string[] | null
-  mobile: {
-    away_since: string
-    destination: string
-    attached_org_id: number | null
-    attached_org_name: string | null
-  } | null
+  mobile: MemberMobility | null
   lost_contact_since: string | null
+  /** 失联满6个月：可按规定提出停止党籍（第二十四条），从不自动办理。 */
+  suspension_due?: boolean
+  /** The relation left the deployment (an outgoing transfer's 回执 recorded). */
+  departed_on?: string | null
+  departed_to?: string | null
+}
+
+export interface MemberMobility {
+  away_since: string
+  destination: string
+  attached_org_id: number | null
+  attached_org_name: string | null
+  /** 外出满6个月：应转移组织关系（第二十五条）。 */
+  transfer_due?: boolean
+}
+
+/** A 流入党员 attached to a branch (GET /api/v1/orgs/{id}/attached-members). */
+export interface AttachedMember {
+  id: number
+  name: string
+  sex: string
+  sex_title?: string
+  status: string
+  status_title?: string
+  home_org_id: number
+  home_org_name: string
+  away_since: string | null
+  destination: string
+  phone_masked: string
+}
+
+/** A deployment setting (GET /api/v1/settings). */
+export interface Setting {
+  key: string
+  title: string
+  unit: string
+  value: number
+  default: number
+  min: number
+  max: number
+  source: string
+  updated_at: string | null
 }
 
 export interface MemberEvent {
@@ -162,6 +199,8 @@ export interface TransferStep {
   note: string
 }
 
+export type TransferDirection = 'internal' | 'outgoing' | 'incoming'
+
 export type TransferStatus = 'requested' | 'approved' | 'received' | 'rejected' | 'cancelled'
 
 export interface Transfer {
@@ -173,12 +212,15 @@ export interface Transfer {
   to_org_id: number | null
   to_org_name: string | null
   external_org: string | null
-  direction: 'internal' | 'outgoing' | 'incoming'
+  direction: TransferDirection
+  direction_title?: string
   status: TransferStatus
   status_title: string
   requested_on: string
   letter_number: string | null
   letter_valid_until: string | null
+  /** Approved and the letter's last valid day has passed. */
+  letter_expired?: boolean
   return_slip_on: string | null
   reason: string
   steps: TransferStep[]

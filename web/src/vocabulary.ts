@@ -35,6 +35,27 @@ export const MEMBER_STATUS_OPTIONS: { value: string; label: string }[] = [
   { value: 'suspended', label: '停止党籍' },
   { value: 'exited', label: '出党' },
   { value: 'deceased', label: '死亡' },
+  { value: 'departed', label: '已转出' },
+]
+
+/** 学历 and 党员类别 as the server's vocabulary has them (src/modules/member/vocabulary.cpp). */
+export const EDUCATION_OPTIONS: { value: string; label: string }[] = [
+  { value: 'postgraduate', label: '研究生' },
+  { value: 'bachelor', label: '大学本科' },
+  { value: 'college', label: '大学专科' },
+  { value: 'secondary', label: '中专' },
+  { value: 'high_school', label: '高中' },
+  { value: 'junior', label: '初中及以下' },
+]
+
+export const CATEGORY_OPTIONS: { value: string; label: string }[] = [
+  { value: 'government', label: '机关' },
+  { value: 'community', label: '社区' },
+  { value: 'rural', label: '农村' },
+  { value: 'retired', label: '离退休' },
+  { value: 'unemployed', label: '下岗失业' },
+  { value: 'private', label: '非公' },
+  { value: 'mobile', label: '流动' },
 ]
 
 export const MEMBER_COUNT_TITLES: Record<string, string> = {
@@ -60,16 +81,22 @@ export const MEMBER_COUNT_TITLES: Record<string, string> = {
   mobile: '流动',
 }
 
+/** Transfer statuses with the server's titles (src/modules/member/transfer_store.cpp). */
 export const TRANSFER_STATUS_OPTIONS: { value: string; label: string }[] = [
-  { value: 'requested', label: '已申请' },
-  { value: 'approved', label: '已审批' },
+  { value: 'requested', label: '待审批' },
+  { value: 'approved', label: '已开具介绍信' },
   { value: 'received', label: '已接收' },
   { value: 'rejected', label: '已退回' },
-  { value: 'cancelled', label: '已撤回' },
+  { value: 'cancelled', label: '已撤销' },
 ]
 
 export const TRANSFER_DIRECTION_TITLES: Record<string, string> = {
-  internal: '系统内',
-  outgoing: '转出系统外',
+  internal: '系统内转接',
+  outgoing: '转出本系统',
   incoming: '从系统外转入',
 }
+
+export const TRANSFER_DIRECTION_OPTIONS = Object.entries(TRANSFER_DIRECTION_TITLES).map(([value, label]) => ({ value, label }))
+
+/** 民族: the common ones first; the field also takes any other name. */
+export const ETHNICITY_SUGGESTIONS = ['汉族', '土家族', '苗族', '回族', '壮族', '满族', '蒙古族', '藏族', '维吾尔族', '彝族', '布依族', '侗族', '瑶族', '白族', '朝鲜族']

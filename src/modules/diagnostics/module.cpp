@@ -78,6 +78,8 @@ const ModuleManifest& diagnostics_module() {
       .role_permissions = {},
       .encrypted_columns = {},
       .settings = {},
+      .rules = {},
+      .periodic_tasks = {},
       .register_commands = nullptr,
       .load_demo = nullptr,
   };

@@ -87,6 +87,8 @@ const ModuleManifest& idcard_module() {
       .role_permissions = {},
       .encrypted_columns = {},
       .settings = {},
+      .rules = {},
+      .periodic_tasks = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
   };

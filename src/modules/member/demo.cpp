@@ -553,8 +553,12 @@ Result<DemoReport> GenerateDemo(db::Database& database, const crypto::FieldCiphe
     for (const Branch& b : branches) {
       if (b.members < 7) continue;
       int term = (b.domain == "rural" || b.domain == "community") ? 5 : 3;
-      int years_ago = g.dice.Chance(40) ? term + 1 : g.dice.Between(0, term - 1);
-      std::string elected = DateFrom(this_year - years_ago - 1, g.dice.Between(0, 364));
+      // On time: elected between 30 days and a term less 30 days before today, so the term ends
+      // after today; overdue: elected a term and up to a year before the term's end.
+      int days_ago = g.dice.Chance(40) ? term * 365 + g.dice.Between(30, 364)
+                                       : g.dice.Between(30, term * 365 - 30);
+      std::string elected = FormatIsoDate(std::chrono::year_month_day(
+          std::chrono::sys_days(*ParseIsoDate(g.today)) - std::chrono::days(days_ago)));
       std::string ends = FormatIsoDate(AddMonths(*ParseIsoDate(elected), 12 * term));
       auto committee = c.Query(
           "INSERT INTO committee (org_id, elected_on, term_years, term_ends_on, is_current, "

@@ -6,6 +6,7 @@
 #include "modules/member/pinyin.h"
 #include "modules/member/statistics_counters.h"
 #include "modules/member/vocabulary.h"
+#include "platform/compliance/rule.h"
 #include "platform/identity/id_number.h"
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
@@ -299,7 +300,8 @@ Result<void> AddEvent(db::Connection& c, std::int64_t member_id, std::string_vie
                      other_org ? db::Value(*other_org) : db::Value(nullptr), reason,
                      account_id ? db::Value(*account_id) : db::Value(nullptr), NowShanghaiIso()});
   if (!done) return Fail(done.error());
-  return {};
+  // The branch's findings (sizes, members away, probation) are recomputed by the next rescan.
+  return compliance::Touch(c, *path);
 }
 
 Result<std::int64_t> CreateMember(db::Connection& c, const org::SubtreeScope& scope,
@@ -464,7 +466,7 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
                           "status"));
     }
     params.emplace_back(query.status);
-    where += " AND m.status = $" + std::to_string(params.size());
+    where += " AND m.status = $" + std::to_string(params.size()) + " AND m.departed_on IS NULL";
   }
   std::string q = query.q;
   if (!q.empty()) {

@@ -5,6 +5,7 @@
 #include "modules/member/commands.h"
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
+#include "modules/member/rules.h"
 #include "modules/member/statistics.h"
 #include "modules/member/transfer_routes.h"
 #include "modules/member/transfer_store.h"
@@ -188,7 +189,16 @@ const ModuleManifest& member_module() {
                     .min = 7,
                     .max = 183,
                     .source = "本地做法：介绍信有效期通常市内约10天、市外约30天、最长不超过3个月"
-                              "（常见说法，未见中央文件原文，见 rules.md §5 介绍信）"}},
+                              "（常见说法，未见中央文件原文，见 rules.md §5 介绍信）"},
+                   {.key = std::string(member::kTransferPendingSetting),
+                    .title = "组织关系转接办理时限提醒",
+                    .unit = "天",
+                    .default_value = 30,
+                    .min = 3,
+                    .max = 183,
+                    .source = "本地做法：转接提出后超过此天数仍未办结的给出预警"}},
+      .rules = member::RegistryRules(),
+      .periodic_tasks = {},
       .register_commands = member::RegisterCommands,
       .load_demo = member::LoadDemoCounty,
   };

@@ -6,6 +6,7 @@
 
 #include "modules/member/vocabulary.h"
 #include "modules/org/vocabulary.h"
+#include "platform/compliance/rule.h"
 #include "platform/json/json.h"
 #include "platform/settings/settings.h"
 #include "platform/util/clock.h"
@@ -204,6 +205,9 @@ Result<boost::json::object> Advance(db::Connection& c, const org::SubtreeScope& 
   if (!updated) return Fail(updated.error());
   auto logged = Audit(c, step, std::move(action), t, before, status);
   if (!logged) return Fail(logged.error());
+  if (!t.from_path.empty()) {
+    if (auto touched = compliance::Touch(c, t.from_path); !touched) return Fail(touched.error());
+  }
   auto reloaded = Load(c, scope, t.id);
   if (!reloaded) {
     // The caller acted within their scope but may no longer see the transfer (a receipt by a
@@ -429,6 +433,7 @@ Result<boost::json::object> RequestTransfer(db::Connection& c, const org::Subtre
   if (!t) return Fail(t.error());
   auto logged = Audit(c, step, "transfer.request", *t, "", "requested");
   if (!logged) return Fail(logged.error());
+  if (auto touched = compliance::Touch(c, t->from_path); !touched) return Fail(touched.error());
   return ToJson(*t);
 }
 

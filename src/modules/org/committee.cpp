@@ -163,6 +163,7 @@ Result<boost::json::object> ElectCommittee(db::Connection& c, const SubtreeScope
                                   "success",
                                   {{"after", *current}}});
   if (!logged) return Fail(logged.error());
+  if (auto touched = TouchOrganisation(c, org_id); !touched) return Fail(touched.error());
   return current->as_object();
 }
 
@@ -200,6 +201,7 @@ Result<boost::json::object> ExtendTerm(db::Connection& c, const SubtreeScope& sc
                                   "success",
                                   {{"after", *current}, {"reason", change.reason}}});
   if (!logged) return Fail(logged.error());
+  if (auto touched = TouchOrganisation(c, org_id); !touched) return Fail(touched.error());
   return current->as_object();
 }
 

@@ -10,6 +10,7 @@
 
 #include "modules/org/committee.h"
 #include "modules/org/org_store.h"
+#include "modules/org/rules.h"
 #include "modules/org/scoped_route.h"
 #include "modules/org/vocabulary.h"
 #include "platform/json/json.h"
@@ -343,7 +344,15 @@ const ModuleManifest& org_module() {
                            {"discipline_member", {"org.read"}},
                            {"party_member", {"org.read"}}},
       .encrypted_columns = {},
-      .settings = {},
+      .settings = {{.key = std::string(org::kTermWarningSetting),
+                    .title = "委员会换届提前提醒",
+                    .unit = "个月",
+                    .default_value = 6,
+                    .min = 1,
+                    .max = 12,
+                    .source = "本地做法：届满前提前筹备换届（党章 第三十一条规定任期）"}},
+      .rules = org::TreeRules(),
+      .periodic_tasks = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
   };

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "modules/org/vocabulary.h"
+#include "platform/compliance/rule.h"
 #include "platform/util/clock.h"
 #include "platform/util/date.h"
 
@@ -102,6 +103,17 @@ boost::json::object Snapshot(const OrgRecord& o) {
   return j;
 }
 
+}  // namespace
+
+Result<void> TouchOrganisation(db::Connection& c, std::int64_t id) {
+  auto path = c.Query("SELECT path FROM organisation WHERE id = $1", {id});
+  if (!path) return Fail(path.error());
+  if (path->empty()) return {};
+  return compliance::Touch(c, path->Text(0, 0));
+}
+
+namespace {
+
 Result<void> Audit(db::Connection& c, const Change& change, std::string action, std::int64_t id,
                    boost::json::object detail) {
   if (!change.reason.empty()) detail["reason"] = change.reason;
@@ -123,7 +135,7 @@ Result<void> RecordChange(db::Connection& c, const Change& change, std::int64_t 
                         {id, std::string(kind), change.date, change.reason, opt(from_parent),
                          opt(to_parent), opt(other), opt(change.account_id), NowShanghaiIso()});
   if (!done) return Fail(done.error());
-  return {};
+  return TouchOrganisation(c, id);
 }
 
 Result<void> RequireDateAndReason(const Change& change) {

@@ -126,6 +126,9 @@ Result<OrgRecord> MergeOrg(db::Connection& c, const SubtreeScope& scope, const C
 Result<OrgRecord> DissolveOrg(db::Connection& c, const SubtreeScope& scope, const Change& change,
                               std::int64_t id);
 
+//! Marks the organisation's subtree for the compliance engine's incremental rescan.
+Result<void> TouchOrganisation(db::Connection& c, std::int64_t id);
+
 //! Validation of an OrgInput (field errors name the field); exposed for imports.
 Result<void> ValidateOrgInput(const OrgInput& input);
 

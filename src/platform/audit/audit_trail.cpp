@@ -9,6 +9,7 @@
 
 #include "platform/crypto/sm3.h"
 #include "platform/util/clock.h"
+#include "platform/util/date.h"
 
 namespace zhibu::audit {
 namespace {
@@ -258,16 +259,58 @@ Result<ArchiveReport> Archive(db::Database& db, const std::string& file,
   });
 }
 
+Result<std::string> TimeBound(std::string_view text, bool upper, std::string_view field) {
+  auto invalid = [&] {
+    return Fail(Error::Invalid("audit.time_invalid",
+                               std::string(field) +
+                                   " 应为 YYYY-MM-DD、YYYY-MM-DDTHH:MM 或 YYYY-MM-DDTHH:MM:SS "
+                                   "格式的北京时间",
+                               std::string(field)));
+  };
+  if (text.size() < 10 || !ParseIsoDate(text.substr(0, 10))) return invalid();
+  std::string date(text.substr(0, 10));
+  if (text.size() == 10) return date + (upper ? "T23:59:59+08:00" : "T00:00:00+08:00");
+  if (text.size() != 16 && text.size() != 19) return invalid();
+  if (text[10] != 'T' && text[10] != ' ') return invalid();
+  auto number = [&](std::size_t at, int max) -> bool {
+    if (text[at] < '0' || text[at] > '9' || text[at + 1] < '0' || text[at + 1] > '9') return false;
+    return (text[at] - '0') * 10 + (text[at + 1] - '0') <= max;
+  };
+  if (!number(11, 23) || text[13] != ':' || !number(14, 59)) return invalid();
+  std::string time(text.substr(11, 5));
+  if (text.size() == 19) {
+    if (text[16] != ':' || !number(17, 59)) return invalid();
+    time += std::string(text.substr(16, 3));
+  } else {
+    time += upper ? ":59" : ":00";
+  }
+  return date + "T" + time + "+08:00";
+}
+
+bool IsEventResult(std::string_view result) {
+  return result == "success" || result == "failure" || result == "denied";
+}
+
 Result<Page> List(db::Database& db, const Query& query) {
   return db.Read([&](db::Connection& c) -> Result<Page> {
-    std::string where = " WHERE action LIKE $1 AND ($2 = '' OR actor = $2)";
-    std::vector<db::Value> params = {query.action_prefix + "%", query.actor};
+    // The action prefix as a LIKE pattern whose own `%`, `_` and `\` match only themselves.
+    std::string pattern;
+    for (char ch : query.action_prefix) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += '%';
+    std::string where =
+        " WHERE action LIKE $1 ESCAPE '\\' AND ($2 = '' OR actor = $2) AND ($3 = '' OR target = $3)"
+        " AND ($4 = '' OR result = $4) AND ($5 = '' OR at >= $5) AND ($6 = '' OR at <= $6)";
+    std::vector<db::Value> params = {pattern,      query.actor, query.target,
+                                     query.result, query.from,  query.to};
     auto total = c.Query("SELECT COUNT(*) FROM audit_event" + where, params);
     if (!total) return Fail(total.error());
     params.push_back(query.size);
     params.push_back((query.page - 1) * query.size);
     auto rows = c.Query("SELECT " + std::string(kColumns) + " FROM audit_event" + where +
-                            " ORDER BY seq DESC LIMIT $3 OFFSET $4",
+                            " ORDER BY seq DESC LIMIT $7 OFFSET $8",
                         params);
     if (!rows) return Fail(rows.error());
     Page page;

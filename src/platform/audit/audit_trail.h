@@ -92,13 +92,28 @@ Result<ArchiveReport> Archive(db::Database& db, const std::string& file,
                               const std::string& cutoff_date, const std::string& today,
                               int retention_days);
 
-//! A page of events, newest first, optionally filtered by action prefix and actor name.
+//! A page of events, newest first. Every filter is optional (empty: no condition).
 struct Query {
   std::int64_t page = 1;
   std::int64_t size = 50;
-  std::string action_prefix;
-  std::string actor;
+  std::string action_prefix;  //!< `member.` or `member.unmask`: actions starting with it
+  std::string actor;          //!< exactly this actor name
+  std::string target;         //!< exactly this target (`member:42`)
+  std::string result;         //!< `success`, `failure` or `denied`
+  std::string from;           //!< an inclusive lower time bound, as `TimeBound` answers it
+  std::string to;             //!< an inclusive upper time bound, as `TimeBound` answers it
 };
+
+//! A time filter as the audit API takes it — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or
+//! `YYYY-MM-DDTHH:MM:SS` (a space for the `T` too), Asia/Shanghai — as the full stored form
+//! (`2026-03-01T08:30:00+08:00`) that compares in time order with `at`. A lower bound starts at the
+//! first second it names, an upper bound ends at the last (`2026-03-01` as an upper bound is
+//! `2026-03-01T23:59:59+08:00`). 400 `audit.time_invalid` naming `field` for anything else.
+Result<std::string> TimeBound(std::string_view text, bool upper, std::string_view field);
+
+//! The three results an event can have.
+bool IsEventResult(std::string_view result);
+
 struct Page {
   std::vector<StoredEvent> events;
   std::int64_t total = 0;

@@ -71,8 +71,15 @@ TEST_P(AuditTrailTest, ChainVerifiesAndNamesTheFirstChangedEvent) {
   auto ok = Verify(*db_).value();
   EXPECT_EQ(ok.events, 5);
   EXPECT_FALSE(ok.first_broken_seq);
-  auto page =
-      List(*db_, {.page = 1, .size = 2, .action_prefix = "thing.", .actor = "clerk"}).value();
+  auto page = List(*db_, {.page = 1,
+                          .size = 2,
+                          .action_prefix = "thing.",
+                          .actor = "clerk",
+                          .target = "",
+                          .result = "",
+                          .from = "",
+                          .to = ""})
+                  .value();
   EXPECT_EQ(page.total, 5);
   ASSERT_EQ(page.events.size(), 2u);
   EXPECT_EQ(page.events[0].seq, 5) << "newest first";
@@ -111,6 +118,82 @@ TEST_P(AuditTrailTest, ArchivingMovesOldEventsToAFileAndTheChainGoesOn) {
     return c.Execute("DELETE FROM audit_event WHERE seq = (SELECT MAX(seq) FROM audit_event)");
   });
   EXPECT_FALSE(removed);
+}
+
+TEST_P(AuditTrailTest, ListFiltersByObjectResultTimeAndALiteralActionPrefix) {
+  AppendEvents(3, "thing.create");  // targets thing:0, thing:1, thing:2
+  ASSERT_TRUE(AppendAlone(*db_, {{std::nullopt, "stranger", "", std::nullopt, "10.0.0.2"},
+                                 "auth.login",
+                                 "account:9",
+                                 "failure",
+                                 {}}));
+  ASSERT_TRUE(AppendAlone(
+      *db_, {{std::int64_t{7}, "clerk", "branch_secretary", std::int64_t{3}, "10.0.0.1"},
+             "thing_x.create",
+             "thing:9",
+             "denied",
+             {}}));
+  const Query all{.page = 1,
+                  .size = 50,
+                  .action_prefix = "",
+                  .actor = "",
+                  .target = "",
+                  .result = "",
+                  .from = "",
+                  .to = ""};
+  auto list = [&](auto change) {
+    Query q = all;
+    change(q);
+    return List(*db_, q).value();
+  };
+  EXPECT_EQ(list([](Query&) {}).total, 5);
+  auto one = list([](Query& q) { q.target = "thing:1"; });
+  ASSERT_EQ(one.total, 1);
+  EXPECT_EQ(one.events[0].target, "thing:1");
+  EXPECT_EQ(list([](Query& q) { q.target = "thing:"; }).total, 0) << "the object matches exactly";
+  auto failed = list([](Query& q) { q.result = "failure"; });
+  ASSERT_EQ(failed.total, 1);
+  EXPECT_EQ(failed.events[0].actor, "stranger");
+  EXPECT_EQ(list([](Query& q) { q.result = "denied"; }).total, 1);
+  // `_` and `%` in the prefix are themselves, not LIKE wildcards.
+  auto literal = list([](Query& q) { q.action_prefix = "thing_"; });
+  ASSERT_EQ(literal.total, 1);
+  EXPECT_EQ(literal.events[0].action, "thing_x.create");
+  EXPECT_EQ(list([](Query& q) { q.action_prefix = "thing%"; }).total, 0);
+  EXPECT_EQ(list([](Query& q) { q.action_prefix = "thing."; }).total, 3);
+  // Time: bounds are inclusive; one second holds the newest event.
+  std::string newest = list([](Query&) {}).events[0].at;
+  auto second = list([&](Query& q) {
+    q.from = TimeBound(newest.substr(0, 19), false, "from").value();
+    q.to = TimeBound(newest.substr(0, 19), true, "to").value();
+  });
+  EXPECT_GE(second.total, 1);
+  for (const auto& e : second.events) EXPECT_EQ(e.at, newest);
+  EXPECT_EQ(list([](Query& q) { q.to = TimeBound("2000-01-01", true, "to").value(); }).total, 0);
+  EXPECT_EQ(list([](Query& q) { q.from = TimeBound("2199-12-31", false, "from").value(); }).total,
+            0);
+  auto combined = list([](Query& q) {
+    q.from = TimeBound("2000-01-01", false, "from").value();
+    q.to = TimeBound("2199-12-31", true, "to").value();
+    q.actor = "clerk";
+    q.result = "success";
+  });
+  EXPECT_EQ(combined.total, 3);
+}
+
+TEST(AuditTimeBound, DatesAndMinutesCoverTheirWholeSpanInShanghaiTime) {
+  EXPECT_EQ(TimeBound("2026-03-01", false, "from").value(), "2026-03-01T00:00:00+08:00");
+  EXPECT_EQ(TimeBound("2026-03-01", true, "to").value(), "2026-03-01T23:59:59+08:00");
+  EXPECT_EQ(TimeBound("2026-03-01T08:30", false, "from").value(), "2026-03-01T08:30:00+08:00");
+  EXPECT_EQ(TimeBound("2026-03-01T08:30", true, "to").value(), "2026-03-01T08:30:59+08:00");
+  EXPECT_EQ(TimeBound("2026-03-01 08:30:15", true, "to").value(), "2026-03-01T08:30:15+08:00");
+  for (const char* bad : {"2026-02-30", "2026-03-01T24:00", "2026-03-01T08:60", "2026-03-01T08",
+                          "yesterday", "2026-03-01T08:30:15Z", "2026-03-01T08:30:61", ""}) {
+    auto refused = TimeBound(bad, false, "from");
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, "audit.time_invalid") << bad;
+    EXPECT_EQ(refused.error().field, "from") << bad;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTrailTest, ::testing::Values(false, true),

@@ -83,6 +83,34 @@ Result<std::vector<std::string>> ScopesField(const boost::json::value& body) {
   return out;
 }
 
+//! The filters of GET /api/v1/audit into `query`: `action` (a prefix), `actor`, `target` (an
+//! exact object such as `member:42`), `result`, and the time range `from`/`to` (inclusive,
+//! Asia/Shanghai). Each at most 200 bytes; a malformed one is a 400 naming it.
+Result<void> AuditFilters(const Request& r, audit::Query& query) {
+  for (auto [name, into] :
+       {std::pair{"action", &query.action_prefix}, std::pair{"actor", &query.actor},
+        std::pair{"target", &query.target}, std::pair{"result", &query.result}}) {
+    *into = r.QueryParam(name).value_or("");
+    if (into->size() > 200) {
+      return Fail(zhibu::Error::Invalid("audit.filter_too_long",
+                                        std::string(name) + " 不超过 200 字节", name));
+    }
+  }
+  if (!query.result.empty() && !audit::IsEventResult(query.result)) {
+    return Fail(zhibu::Error::Invalid("audit.result_invalid",
+                                      "result 应为 success、failure 或 denied", "result"));
+  }
+  for (auto [name, upper, into] :
+       {std::tuple{"from", false, &query.from}, std::tuple{"to", true, &query.to}}) {
+    std::string text = r.QueryParam(name).value_or("");
+    if (text.empty()) continue;
+    auto bound = audit::TimeBound(text, upper, name);
+    if (!bound) return Fail(bound.error());
+    *into = *bound;
+  }
+  return {};
+}
+
 //! A route for holders of `permission`: checks it (audited when refused), then runs `body`.
 template <class Body>
 http::Handler Guarded(IdentityService& identity, db::Database& db, std::string_view permission,
@@ -339,8 +367,8 @@ void RegisterAuthRoutes(http::Router& router, IdentityService& identity, db::Dat
                        audit::Query query;
                        query.page = paging->first;
                        query.size = paging->second;
-                       query.action_prefix = r.QueryParam("action").value_or("");
-                       query.actor = r.QueryParam("actor").value_or("");
+                       auto filters = AuditFilters(r, query);
+                       if (!filters) return Error(filters.error(), r);
                        auto page = audit::List(db, query);
                        if (!page) return Error(page.error(), r);
                        boost::json::array items;

@@ -15,6 +15,7 @@
 
 #include "platform/app/application.h"
 #include "platform/app/key_rotation.h"
+#include "platform/app/periodic.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -171,6 +172,9 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   options.port = listen->second;
   options.threads = threads;
   options.max_body_bytes = serve.max_body_bytes;
+  options.body_limit_for = [router = (*app)->router()](http::Method method, std::string_view path) {
+    return router->BodyLimit(method, path);
+  };
   options.shutdown_grace = std::chrono::seconds(serve.shutdown_grace_seconds);
   // Access lines are info-level: kept unless the operator asks for warnings only.
   std::shared_ptr<http::AccessLog> access_log;
@@ -186,7 +190,9 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   std::cout << "zhibu " << ZHIBU_VERSION << " listening on http://"
             << serve.listen.substr(0, serve.listen.rfind(':')) << ':' << *port << " (db "
             << (*app)->db().DisplayUrl() << ", " << threads << " threads)" << std::endl;
+  PeriodicRunner background((*app)->db(), AllPeriodicTasks());
   bool clean = server.Run();
+  background.Stop();
   spdlog::info("stopped {}", clean ? "cleanly" : "after the grace period");
   spdlog::shutdown();
   return clean ? kExitOk : kExitUserError;
@@ -521,7 +527,8 @@ int Run(int argc, char** argv) {
     }
     return CommandRuntime{opened->db(), opened->identity(), opened->cipher()};
   };
-  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open})) return *code;
+  if (auto code = module_commands.RunChosen(CommandContext{common.db_url, open, common.KeyFile()}))
+    return *code;
   return kExitUsage;
 }
 

@@ -9,6 +9,7 @@ struct Router::Node {
   std::unique_ptr<Node> capture;
   std::string capture_name;
   std::map<Method, Handler> handlers;
+  std::map<Method, std::size_t> body_limits;
 };
 
 namespace {
@@ -92,8 +93,35 @@ Router::Match Router::Find(Method method, std::string_view path) const {
   }
   auto it = node->handlers.find(method);
   if (it == node->handlers.end() && method == Method::kHead) it = node->handlers.find(Method::kGet);
-  if (it != node->handlers.end()) match.handler = &it->second;
+  if (it != node->handlers.end()) {
+    match.handler = &it->second;
+    if (auto limit = node->body_limits.find(it->first); limit != node->body_limits.end()) {
+      match.body_limit = limit->second;
+    }
+  }
   return match;
+}
+
+void Router::SetBodyLimit(Method method, const std::string& pattern, std::size_t max_bytes) {
+  Node* node = root_.get();
+  for (std::string_view segment : Split(pattern)) {
+    if (segment.size() >= 2 && segment.front() == '{' && segment.back() == '}') {
+      node = node->capture.get();
+    } else {
+      auto it = node->children.find(segment);
+      node = it == node->children.end() ? nullptr : it->second.get();
+    }
+    if (node == nullptr) break;
+  }
+  if (node == nullptr || !node->handlers.contains(method)) {
+    throw std::logic_error("body limit for a route that does not exist: " + pattern);
+  }
+  node->body_limits[method] = max_bytes;
+}
+
+std::size_t Router::BodyLimit(Method method, std::string_view path) const {
+  auto query = path.find('?');
+  return Find(method, path.substr(0, query)).body_limit;
 }
 
 }  // namespace zhibu::http

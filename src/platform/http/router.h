@@ -43,9 +43,19 @@ class Router {
     bool path_exists = false;     //!< the path matches a route, for another method (405)
     std::string allow;            //!< methods allowed on the path, for the Allow header
     bool malformed_path = false;  //!< a segment had a bad percent escape
+    std::size_t body_limit = 0;   //!< the route's own body limit (SetBodyLimit), 0: the server's
   };
   //! Finds the handler for a request path (encoded, without query). HEAD falls back to GET.
   Match Find(Method method, std::string_view path) const;
+
+  //! Lets the route (method, pattern), already added, take request bodies up to `max_bytes`
+  //! instead of the server's default limit (file uploads). Throws std::logic_error for a route
+  //! that does not exist.
+  void SetBodyLimit(Method method, const std::string& pattern, std::size_t max_bytes);
+
+  //! The body limit of the route a request for (method, path) reaches; 0 when the route has no
+  //! limit of its own (or there is no such route): the server's default applies.
+  std::size_t BodyLimit(Method method, std::string_view path) const;
 
   //! Every registered route, in registration order.
   const std::vector<RouteInfo>& Routes() const { return routes_; }

@@ -211,7 +211,11 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
     connection->busy = false;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    parser.body_limit(options.max_body_bytes);
+    // A route may take larger bodies (uploads): no limit while the header is read, then the
+    // route's (or the default) limit is applied before any byte of the body is.
+    parser.body_limit(options.body_limit_for
+                          ? boost::optional<std::uint64_t>()
+                          : boost::optional<std::uint64_t>(options.max_body_bytes));
     connection->stream.expires_after(options.idle_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(connection->stream, buffer, parser, kTuple);
     connection->busy = true;
@@ -238,12 +242,21 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
       close = true;
     } else {
       FillRequest(parser, request);
-      if (!parser.is_done()) {
+      std::size_t limit = options.max_body_bytes;
+      if (options.body_limit_for) {
+        limit = std::max(limit, options.body_limit_for(request.method, request.path));
+        parser.body_limit(limit);
+      }
+      if (parser.content_length() && *parser.content_length() > limit) {
+        // Content-Length already says too much: refuse before reading the body.
+        request.early_error = BodyTooLarge(limit);
+        close = drain = true;
+      } else if (!parser.is_done()) {
         connection->stream.expires_after(options.request_timeout);
         auto [body_ec, body_read] =
             co_await bhttp::async_read(connection->stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
-          request.early_error = BodyTooLarge(options.max_body_bytes);
+          request.early_error = BodyTooLarge(limit);
           close = drain = true;
         } else if (body_ec) {
           if (IsQuietDisconnect(body_ec)) break;

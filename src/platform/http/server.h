@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,9 @@ struct ServerOptions {
   std::uint16_t port = 8080;  //!< 0 lets the kernel choose; `Listen` answers the port.
   int threads = 4;
   std::size_t max_body_bytes = 1u << 20;
+  //! A route's own, larger body limit (e.g. Router::BodyLimit for file uploads); 0 or a value
+  //! below `max_body_bytes` leaves the default. Asked once the request's header is read.
+  std::function<std::size_t(Method method, std::string_view path)> body_limit_for;
   std::size_t max_header_bytes = 16u << 10;
   std::chrono::seconds idle_timeout{60};     //!< keep-alive connection with no request
   std::chrono::seconds request_timeout{30};  //!< reading a body, writing a response

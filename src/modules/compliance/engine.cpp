@@ -1,0 +1,441 @@
+#include "modules/compliance/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include "platform/audit/audit_trail.h"
+#include "platform/module/manifest.h"
+#include "platform/util/clock.h"
+
+namespace zhibu::compliance {
+namespace {
+
+constexpr std::string_view kStoredInSubtree =
+    "SELECT id, rule_id, subject_kind, subject_id, status FROM finding WHERE period = $1 AND "
+    "org_path >= $2 AND org_path < $3";
+constexpr std::string_view kInsertFinding =
+    "INSERT INTO finding (rule_id, subject_kind, subject_id, subject_name, period, org_id, "
+    "org_path, severity, message, facts, first_seen, last_seen, status) VALUES ($1, $2, $3, $4, "
+    "$5, $6, $7, $8, $9, $10, $11, $11, 'open')";
+constexpr std::string_view kRefreshFinding =
+    "UPDATE finding SET subject_name = $2, org_id = $3, org_path = $4, severity = $5, message = "
+    "$6, facts = $7, last_seen = $8, status = CASE WHEN status = 'resolved' THEN 'open' ELSE "
+    "status END, resolved_on = NULL WHERE id = $1";
+constexpr std::string_view kResolveFinding =
+    "UPDATE finding SET status = 'resolved', resolved_on = $2 WHERE id = $1";
+constexpr std::string_view kSelectFinding =
+    "SELECT f.id, f.rule_id, f.subject_kind, f.subject_id, f.subject_name, f.period, f.org_id, "
+    "o.name, f.severity, f.message, f.facts, f.first_seen, f.last_seen, f.status, f.note, "
+    "f.acknowledged_at, f.resolved_on FROM finding f JOIN organisation o ON o.id = f.org_id";
+
+std::string SubtreeEndOf(const std::string& path) { return org::SubtreeEnd(path); }
+
+bool KnownSeverity(std::string_view s) { return s == kRed || s == kYellow || s == kInfo; }
+
+std::string_view SeverityTitle(std::string_view s) {
+  if (s == kRed) return "红（违反规定）";
+  if (s == kYellow) return "黄（临近期限或软性上限）";
+  return "提示";
+}
+
+std::string AsOf(const Period& period, const std::string& today) {
+  return std::min(period.last_day, today);
+}
+
+boost::json::object FindingJson(const db::ResultSet& r, std::size_t i) {
+  boost::system::error_code ec;
+  auto facts = boost::json::parse(r.Text(i, 10), ec);
+  std::string rule = r.Text(i, 1);
+  std::string title;
+  for (const auto& reg : AllRules()) {
+    if (reg.spec->id == rule) title = reg.spec->title;
+  }
+  boost::json::object j{{"id", r.Int(i, 0)},
+                        {"rule_id", rule},
+                        {"rule_title", title},
+                        {"subject_kind", r.Text(i, 2)},
+                        {"subject_id", r.Int(i, 3)},
+                        {"subject_name", r.Text(i, 4)},
+                        {"period", r.Text(i, 5)},
+                        {"org_id", r.Int(i, 6)},
+                        {"org_name", r.Text(i, 7)},
+                        {"severity", r.Text(i, 8)},
+                        {"message", r.Text(i, 9)},
+                        {"facts", ec ? boost::json::value(boost::json::object{}) : facts},
+                        {"first_seen", r.Text(i, 11)},
+                        {"last_seen", r.Text(i, 12)},
+                        {"status", r.Text(i, 13)},
+                        {"note", r.Text(i, 14)}};
+  auto ack = r.OptionalText(i, 15);
+  j["acknowledged_at"] = ack ? boost::json::value(*ack) : nullptr;
+  auto resolved = r.OptionalText(i, 16);
+  j["resolved_on"] = resolved ? boost::json::value(*resolved) : nullptr;
+  return j;
+}
+
+Result<std::string> CurrentPeriodOr(const std::string& period) {
+  if (period.empty()) return MonthOf(TodayShanghai()).id;
+  auto parsed = ParsePeriod(period);
+  if (!parsed) return Fail(parsed.error());
+  return parsed->id;
+}
+
+}  // namespace
+
+const std::vector<RegisteredRule>& AllRules() {
+  static const std::vector<RegisteredRule> all = [] {
+    std::vector<RegisteredRule> out;
+    std::set<std::string> ids;
+    for (const ModuleManifest* m : AllModules()) {
+      for (const auto& rule : m->rules) {
+        if (!ids.insert(rule.id).second) throw std::logic_error("duplicate rule " + rule.id);
+        if (rule.source.empty()) throw std::logic_error("rule without a source: " + rule.id);
+        if (!KnownSeverity(rule.severity)) throw std::logic_error("bad severity: " + rule.id);
+        if (!rule.scan) throw std::logic_error("rule without a scan: " + rule.id);
+        out.push_back({&rule, m->name});
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const RegisteredRule& a, const RegisteredRule& b) {
+      return a.spec->id < b.spec->id;
+    });
+    return out;
+  }();
+  return all;
+}
+
+std::string CatalogueMarkdown() {
+  std::string out =
+      "# Rules catalogue（规则目录）\n\n"
+      "Generated from the rules the modules register (`zhibu rules --markdown`); a unit test keeps "
+      "this file equal to the binary's catalogue. Severity: red = a rule broken, yellow = due soon "
+      "or a soft limit, info = worth knowing. `GET /api/v1/rules` serves the same rows.\n\n"
+      "| id | module | title | severity | subject | source |\n|---|---|---|---|---|---|\n";
+  for (const auto& r : AllRules()) {
+    out += "| `" + r.spec->id + "` | " + r.module + " | " + r.spec->title + " | " +
+           r.spec->severity + " | " + r.spec->subject_kind + " | " + r.spec->source + " |\n";
+  }
+  return out;
+}
+
+boost::json::array CatalogueJson() {
+  boost::json::array out;
+  for (const auto& r : AllRules()) {
+    out.push_back(boost::json::object{{"id", r.spec->id},
+                                      {"module", r.module},
+                                      {"title", r.spec->title},
+                                      {"severity", r.spec->severity},
+                                      {"severity_title", SeverityTitle(r.spec->severity)},
+                                      {"source", r.spec->source},
+                                      {"subject_kind", r.spec->subject_kind}});
+  }
+  return out;
+}
+
+Result<std::vector<Finding>> Scan(db::Connection& c, const std::string& root_path,
+                                  const Period& period, const std::string& as_of,
+                                  const std::string& rule_id) {
+  ScanContext context{c, root_path, SubtreeEndOf(root_path), period, as_of, {}};
+  std::vector<Finding> out;
+  bool matched = rule_id.empty();
+  for (const auto& r : AllRules()) {
+    if (!rule_id.empty() && r.spec->id != rule_id) continue;
+    matched = true;
+    auto found = r.spec->scan(context);
+    if (!found) return Fail(found.error());
+    for (auto& f : *found) {
+      f.rule_id = r.spec->id;
+      out.push_back(std::move(f));
+    }
+  }
+  if (!matched) {
+    return Fail(Error::Invalid("compliance.rule_unknown", "没有这条规则：" + rule_id, "rule"));
+  }
+  std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.rule_id, a.subject_kind, a.subject_id) <
+           std::tie(b.rule_id, b.subject_kind, b.subject_id);
+  });
+  return out;
+}
+
+std::string FindingLine(const Finding& f, const std::string& period) {
+  boost::json::object j{{"rule", f.rule_id},
+                        {"period", period},
+                        {"severity", f.severity},
+                        {"subject_kind", f.subject_kind},
+                        {"subject_id", f.subject_id},
+                        {"subject_name", f.subject_name},
+                        {"org_id", f.org_id},
+                        {"message", f.message},
+                        {"facts", f.facts}};
+  return boost::json::serialize(j);
+}
+
+Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& findings,
+                                const std::string& root_path, const Period& period,
+                                const std::string& today) {
+  auto stored = c.Query(kStoredInSubtree, {period.id, root_path, SubtreeEndOf(root_path)});
+  if (!stored) return Fail(stored.error());
+  using Key = std::tuple<std::string, std::string, std::int64_t>;
+  std::map<Key, std::pair<std::int64_t, std::string>> existing;
+  for (std::size_t i = 0; i < stored->size(); ++i) {
+    existing[{stored->Text(i, 1), stored->Text(i, 2), stored->Int(i, 3)}] = {stored->Int(i, 0),
+                                                                             stored->Text(i, 4)};
+  }
+  ReconcileReport report;
+  report.found = static_cast<std::int64_t>(findings.size());
+  for (const auto& f : findings) {
+    std::string facts = boost::json::serialize(f.facts);
+    auto at = existing.find({f.rule_id, f.subject_kind, f.subject_id});
+    if (at == existing.end()) {
+      // The subject may have a stored finding for this period outside the subtree (it moved in):
+      // update it in place.
+      auto other = c.Query(
+          "SELECT id FROM finding WHERE rule_id = $1 AND subject_kind = $2 AND subject_id = $3 "
+          "AND period = $4",
+          {f.rule_id, f.subject_kind, f.subject_id, period.id});
+      if (!other) return Fail(other.error());
+      if (!other->empty()) {
+        auto done = c.Execute(kRefreshFinding, {other->Int(0, 0), f.subject_name, f.org_id,
+                                                f.org_path, f.severity, f.message, facts, today});
+        if (!done) return Fail(done.error());
+        continue;
+      }
+      auto done = c.Execute(kInsertFinding,
+                            {f.rule_id, f.subject_kind, f.subject_id, f.subject_name, period.id,
+                             f.org_id, f.org_path, f.severity, f.message, facts, today});
+      if (!done) return Fail(done.error());
+      ++report.opened;
+    } else {
+      if (at->second.second == "resolved") ++report.opened;
+      auto done = c.Execute(kRefreshFinding, {at->second.first, f.subject_name, f.org_id,
+                                              f.org_path, f.severity, f.message, facts, today});
+      if (!done) return Fail(done.error());
+      existing.erase(at);
+    }
+  }
+  for (const auto& [key, row] : existing) {
+    if (row.second == "resolved") continue;
+    auto done = c.Execute(kResolveFinding, {row.first, today});
+    if (!done) return Fail(done.error());
+    ++report.resolved;
+  }
+  return report;
+}
+
+Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
+                               const std::string& today) {
+  Period period = MonthOf(today);
+  auto findings = Scan(c, root_path, period, AsOf(period, today));
+  if (!findings) return Fail(findings.error());
+  return Persist(c, *findings, root_path, period, today);
+}
+
+Result<std::int64_t> RescanTouched(db::Database& db) {
+  auto touched = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
+    return c.Query("SELECT org_path, touched_at FROM compliance_dirty ORDER BY org_path", {});
+  });
+  if (!touched) return Fail(touched.error());
+  std::string today = TodayShanghai();
+  std::int64_t done = 0;
+  std::string covered;  // a rescanned path covers the paths under it
+  for (std::size_t i = 0; i < touched->size(); ++i) {
+    std::string path = touched->Text(i, 0);
+    std::string at = touched->Text(i, 1);
+    bool inside = !covered.empty() && path.rfind(covered, 0) == 0;
+    auto written = db.Write([&](db::Connection& c) -> Result<void> {
+      if (!inside) {
+        auto report = Rescan(c, path, today);
+        if (!report) return Fail(report.error());
+      }
+      // Only the mark we read: a write since then leaves its own for the next round.
+      auto cleared = c.Execute(
+          "DELETE FROM compliance_dirty WHERE org_path = $1 AND touched_at = $2", {path, at});
+      if (!cleared) return Fail(cleared.error());
+      return {};
+    });
+    if (!written) return Fail(written.error());
+    if (!inside) {
+      covered = path;
+      ++done;
+    }
+  }
+  return done;
+}
+
+Result<ReconcileReport> ScanEverything(db::Database& db) {
+  std::string today = TodayShanghai();
+  auto roots = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
+    return c.Query("SELECT path FROM organisation WHERE parent_id IS NULL ORDER BY path", {});
+  });
+  if (!roots) return Fail(roots.error());
+  ReconcileReport total;
+  for (std::size_t i = 0; i < roots->size(); ++i) {
+    std::string path = roots->Text(i, 0);
+    auto report = db.Write(
+        [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, path, today); });
+    if (!report) return Fail(report.error());
+    total.found += report->found;
+    total.opened += report->opened;
+    total.resolved += report->resolved;
+  }
+  return total;
+}
+
+Result<boost::json::object> ListFindings(db::Connection& c, const org::SubtreeScope& scope,
+                                         const FindingQuery& query) {
+  auto period = CurrentPeriodOr(query.period);
+  if (!period) return Fail(period.error());
+  std::vector<db::Value> params{*period};
+  std::string where = " WHERE f.period = $1 AND " + scope.Condition("f.org_path", params);
+  if (query.org_id) {
+    auto org = org::GetOrg(c, scope, *query.org_id);
+    if (!org) return Fail(org.error());
+    params.emplace_back(org->path);
+    where += " AND f.org_path >= $" + std::to_string(params.size());
+    params.emplace_back(org::SubtreeEnd(org->path));
+    where += " AND f.org_path < $" + std::to_string(params.size());
+  }
+  if (!query.rule_id.empty()) {
+    params.emplace_back(query.rule_id);
+    where += " AND f.rule_id = $" + std::to_string(params.size());
+  }
+  if (!query.severity.empty()) {
+    if (!KnownSeverity(query.severity)) {
+      return Fail(Error::Invalid("compliance.severity_invalid", "级别应为 red、yellow 或 info",
+                                 "severity"));
+    }
+    params.emplace_back(query.severity);
+    where += " AND f.severity = $" + std::to_string(params.size());
+  }
+  if (query.status.empty()) {
+    where += " AND f.status IN ('open', 'acknowledged')";
+  } else if (query.status != "all") {
+    if (query.status != "open" && query.status != "acknowledged" && query.status != "resolved") {
+      return Fail(Error::Invalid("compliance.status_invalid",
+                                 "状态应为 open、acknowledged、resolved 或 all", "status"));
+    }
+    params.emplace_back(query.status);
+    where += " AND f.status = $" + std::to_string(params.size());
+  }
+  auto total =
+      c.Query("SELECT COUNT(*) FROM finding f" + where, std::span<const db::Value>(params));
+  if (!total) return Fail(total.error());
+  std::string order =
+      " ORDER BY CASE f.severity WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END, f.rule_id, "
+      "f.org_path, f.subject_id LIMIT " +
+      std::to_string(query.page_size) + " OFFSET " +
+      std::to_string((query.page - 1) * query.page_size);
+  auto rows =
+      c.Query(std::string(kSelectFinding) + where + order, std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  boost::json::array items;
+  for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(FindingJson(*rows, i));
+  return boost::json::object{{"items", std::move(items)},
+                             {"total", total->Int(0, 0)},
+                             {"period", *period},
+                             {"page", query.page},
+                             {"page_size", query.page_size}};
+}
+
+Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& scope,
+                                  std::int64_t org_id, const std::string& period_text) {
+  auto period = CurrentPeriodOr(period_text);
+  if (!period) return Fail(period.error());
+  auto org = org::GetOrg(c, scope, org_id);
+  if (!org) return Fail(org.error());
+  std::string end = org::SubtreeEnd(org->path);
+  auto by_rule = c.Query(
+      "SELECT rule_id, severity, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND "
+      "org_path < $3 AND status IN ('open', 'acknowledged') GROUP BY rule_id, severity ORDER BY "
+      "rule_id, severity",
+      {*period, org->path, end});
+  if (!by_rule) return Fail(by_rule.error());
+  std::map<std::string, std::string> titles;
+  for (const auto& r : AllRules()) titles[r.spec->id] = r.spec->title;
+  boost::json::array rules;
+  std::map<std::string, std::int64_t> totals{{"red", 0}, {"yellow", 0}, {"info", 0}};
+  for (std::size_t i = 0; i < by_rule->size(); ++i) {
+    std::string rule = by_rule->Text(i, 0);
+    std::string severity = by_rule->Text(i, 1);
+    std::int64_t n = by_rule->Int(i, 2);
+    totals[severity] += n;
+    rules.push_back(boost::json::object{
+        {"rule_id", rule}, {"rule_title", titles[rule]}, {"severity", severity}, {"count", n}});
+  }
+  // Each child's light: red when any red finding lies in its subtree, else yellow, else green.
+  auto children = org::ChildrenOf(c, scope, org->id);
+  if (!children) return Fail(children.error());
+  boost::json::array lights;
+  for (const auto& child : *children) {
+    auto counts = c.Query(
+        "SELECT severity, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND org_path "
+        "< $3 AND status IN ('open', 'acknowledged') GROUP BY severity",
+        {*period, child.path, org::SubtreeEnd(child.path)});
+    if (!counts) return Fail(counts.error());
+    std::map<std::string, std::int64_t> n{{"red", 0}, {"yellow", 0}, {"info", 0}};
+    for (std::size_t i = 0; i < counts->size(); ++i) n[counts->Text(i, 0)] = counts->Int(i, 1);
+    std::string light = n["red"] > 0 ? "red" : n["yellow"] > 0 ? "yellow" : "green";
+    lights.push_back(boost::json::object{{"org_id", child.id},
+                                         {"org_name", child.name},
+                                         {"kind", child.kind},
+                                         {"light", light},
+                                         {"red", n["red"]},
+                                         {"yellow", n["yellow"]},
+                                         {"info", n["info"]}});
+  }
+  return boost::json::object{
+      {"org_id", org->id},
+      {"org_name", org->name},
+      {"period", *period},
+      {"totals", {{"red", totals["red"]}, {"yellow", totals["yellow"]}, {"info", totals["info"]}}},
+      {"by_rule", std::move(rules)},
+      {"children", std::move(lights)}};
+}
+
+Result<boost::json::object> Acknowledge(db::Connection& c, const org::SubtreeScope& scope,
+                                        const audit::Actor& actor, std::int64_t account_id,
+                                        std::int64_t id, const std::string& note) {
+  std::vector<db::Value> params{id};
+  std::string sql =
+      std::string(kSelectFinding) + " WHERE f.id = $1 AND " + scope.Condition("f.org_path", params);
+  auto rows = c.Query(sql, std::span<const db::Value>(params));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) {
+    return Fail(Error::NotFound("compliance.finding_not_found", "预警不存在或不在您的管理范围内"));
+  }
+  if (note.empty()) {
+    return Fail(
+        Error::Invalid("compliance.note_missing", "请填写说明（已知悉的情况和整改安排）", "note"));
+  }
+  std::string status = rows->Text(0, 13);
+  if (status != "open") {
+    return Fail(Error::Conflict("compliance.not_open",
+                                status == "resolved" ? "该预警已因数据变化而解除" : "该预警已确认",
+                                "status"));
+  }
+  auto done = c.Execute(
+      "UPDATE finding SET status = 'acknowledged', note = $2, acknowledged_by = $3, "
+      "acknowledged_at = $4 WHERE id = $1",
+      {id, note, account_id, NowShanghaiIso()});
+  if (!done) return Fail(done.error());
+  auto logged = audit::Append(c, {actor,
+                                  "compliance.acknowledge",
+                                  "finding:" + std::to_string(id),
+                                  "success",
+                                  {{"rule", rows->Text(0, 1)},
+                                   {"before", {{"status", "open"}}},
+                                   {"after", {{"status", "acknowledged"}, {"note", note}}}}});
+  if (!logged) return Fail(logged.error());
+  auto again = c.Query(std::string(kSelectFinding) + " WHERE f.id = $1", {id});
+  if (!again) return Fail(again.error());
+  return FindingJson(*again, 0);
+}
+
+}  // namespace zhibu::compliance

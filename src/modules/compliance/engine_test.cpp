@@ -1,0 +1,207 @@
+//! The compliance engine on the demo county: the catalogue equals docs/rules.md and every rule
+//! names its source; the same data gives byte-identical findings; stored findings are resolved by
+//! the data changing, never by hand; the incremental rescan follows the changes modules record.
+
+#include "modules/compliance/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "modules/member/demo.h"
+#include "modules/member/member_store.h"
+#include "platform/db/migrations.h"
+#include "platform/module/manifest.h"
+
+namespace zhibu::compliance {
+namespace {
+
+constexpr std::string_view kToday = "2026-11-23";
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                     ("zhibu-compliance-" + std::to_string(::getpid())));
+    std::filesystem::create_directories(*dir_);
+    auto db = db::Database::Open("sqlite:" + (*dir_ / "z.db").string());
+    ASSERT_TRUE(db.has_value());
+    db_ = db->release();
+    ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
+    cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
+    member::InstallTreeHooks();
+    auto report =
+        member::GenerateDemo(*db_, *cipher_, member::CountyScale(), 11, std::string(kToday));
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    root_path_ = new std::string(Read("SELECT path FROM organisation WHERE parent_id IS NULL"));
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete cipher_;
+    delete root_path_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+
+  static std::string Read(const std::string& sql) {
+    auto v = db_->Read([&](db::Connection& c) -> Result<std::string> {
+      auto rows = c.Query(sql, {});
+      if (!rows) return Fail(rows.error());
+      if (rows->empty()) return std::string();
+      return rows->Text(0, 0);
+    });
+    return v.value_or("");
+  }
+
+  static std::string Lines(const std::string& path) {
+    auto text = db_->Read([&](db::Connection& c) -> Result<std::string> {
+      Period period = MonthOf(kToday);
+      auto findings = Scan(c, path, period, std::string(kToday));
+      if (!findings) return Fail(findings.error());
+      std::string out;
+      for (const auto& f : *findings) out += FindingLine(f, period.id) + "\n";
+      return out;
+    });
+    EXPECT_TRUE(text.has_value());
+    return text.value_or("");
+  }
+
+  static std::filesystem::path* dir_;
+  static db::Database* db_;
+  static crypto::FieldCipher* cipher_;
+  static std::string* root_path_;
+};
+std::filesystem::path* EngineTest::dir_ = nullptr;
+db::Database* EngineTest::db_ = nullptr;
+crypto::FieldCipher* EngineTest::cipher_ = nullptr;
+std::string* EngineTest::root_path_ = nullptr;
+
+TEST(CatalogueTest, EveryRuleHasASourceAndDocsRulesMdIsTheCatalogue) {
+  ASSERT_FALSE(AllRules().empty());
+  for (const auto& r : AllRules()) {
+    EXPECT_FALSE(r.spec->source.empty()) << r.spec->id;
+    EXPECT_FALSE(r.spec->title.empty()) << r.spec->id;
+    EXPECT_FALSE(r.module.empty()) << r.spec->id;
+  }
+  std::ifstream file(std::string(ZHIBU_SOURCE_DIR) + "/docs/rules.md");
+  ASSERT_TRUE(file.good()) << "docs/rules.md is missing: run `zhibu rules --markdown`";
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(text.str(), CatalogueMarkdown())
+      << "docs/rules.md differs from the registered rules: regenerate it with `zhibu rules "
+         "--markdown > docs/rules.md`";
+  EXPECT_EQ(CatalogueJson().size(), AllRules().size());
+}
+
+TEST(PeriodTest, MonthsQuartersYears) {
+  EXPECT_EQ(ParsePeriod("2026-02")->last_day, "2026-02-28");
+  EXPECT_EQ(ParsePeriod("2024-02")->last_day, "2024-02-29");
+  EXPECT_EQ(ParsePeriod("2026-Q4")->first_day, "2026-10-01");
+  EXPECT_EQ(ParsePeriod("2026-Q4")->last_day, "2026-12-31");
+  EXPECT_EQ(ParsePeriod("2026")->first_day, "2026-01-01");
+  for (std::string_view bad : {"2026-13", "2026-Q5", "26-01", "2026-1", "abcd", ""}) {
+    auto p = ParsePeriod(bad);
+    ASSERT_FALSE(p.has_value()) << bad;
+    EXPECT_EQ(p.error().field, "period");
+  }
+}
+
+TEST_F(EngineTest, SameDataSameFindings) {
+  std::string first = Lines(*root_path_);
+  std::string second = Lines(*root_path_);
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(first, second);
+  // The demo's deliberate faults are found: small branches and overdue terms.
+  EXPECT_NE(first.find("\"rule\":\"org.branch.below_three_full\""), std::string::npos);
+  EXPECT_NE(first.find("\"rule\":\"org.committee.term_overdue\""), std::string::npos);
+  EXPECT_NE(first.find("\"rule\":\"member.mobile.transfer_due\""), std::string::npos);
+}
+
+TEST_F(EngineTest, FindingsAreResolvedByTheDataAndAcknowledgedWithANote) {
+  std::string today(kToday);
+  // A full scan stores the findings.
+  auto stored = db_->Write(
+      [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, *root_path_, today); });
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_GT(stored->opened, 0);
+  EXPECT_EQ(stored->resolved, 0);
+  // Scanning again changes nothing.
+  auto again = db_->Write(
+      [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, *root_path_, today); });
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->opened, 0);
+  EXPECT_EQ(again->resolved, 0);
+  EXPECT_EQ(again->found, stored->found);
+
+  // A member away for more than six months comes home: that finding is resolved by the data,
+  // through the change the member store records and the incremental rescan.
+  std::string member = Read(
+      "SELECT CAST(subject_id AS TEXT) FROM finding WHERE rule_id = 'member.mobile.transfer_due' "
+      "AND status = 'open' ORDER BY subject_id LIMIT 1");
+  ASSERT_FALSE(member.empty());
+  std::int64_t id = std::stoll(member);
+  audit::Actor actor{std::nullopt, "test", "", std::nullopt, "local"};
+  auto back = db_->Write([&](db::Connection& c) -> Result<boost::json::object> {
+    org::Change change{actor, std::nullopt, today, "返乡"};
+    return member::SetMobility(c, org::SubtreeScope::Everything(), change, id, {});
+  });
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_NE(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
+  auto rescanned = RescanTouched(*db_);
+  ASSERT_TRUE(rescanned.has_value()) << rescanned.error().message;
+  EXPECT_GE(*rescanned, 1);
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
+  EXPECT_EQ(Read("SELECT status FROM finding WHERE rule_id = 'member.mobile.transfer_due' AND "
+                 "subject_id = " +
+                 member),
+            "resolved");
+  EXPECT_EQ(Read("SELECT resolved_on FROM finding WHERE rule_id = 'member.mobile.transfer_due' "
+                 "AND subject_id = " +
+                 member),
+            today);
+
+  // Acknowledging needs a note, and only an open finding can be acknowledged.
+  std::string open_id =
+      Read("SELECT CAST(id AS TEXT) FROM finding WHERE status = 'open' ORDER BY id LIMIT 1");
+  std::string resolved_id =
+      Read("SELECT CAST(id AS TEXT) FROM finding WHERE status = 'resolved' ORDER BY id LIMIT 1");
+  auto ack = [&](const std::string& finding, const std::string& note) {
+    return db_->Write([&](db::Connection& c) -> Result<boost::json::object> {
+      return Acknowledge(c, org::SubtreeScope::Everything(), actor, 1, std::stoll(finding), note);
+    });
+  };
+  auto no_note = ack(open_id, "");
+  ASSERT_FALSE(no_note.has_value());
+  EXPECT_EQ(no_note.error().field, "note");
+  auto done = ack(open_id, "已安排下月换届");
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  EXPECT_EQ(done->at("status").as_string(), "acknowledged");
+  EXPECT_EQ(ack(resolved_id, "x").error().code, "compliance.not_open");
+  // An acknowledged finding stays acknowledged while the data still supports it.
+  auto third = db_->Write(
+      [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, *root_path_, today); });
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(Read("SELECT status FROM finding WHERE id = " + open_id), "acknowledged");
+}
+
+TEST_F(EngineTest, ASubtreeScanFindsOnlyWhatLiesInside) {
+  std::string town = Read(
+      "SELECT path FROM organisation WHERE depth = 2 AND status = 'active' ORDER BY id LIMIT 1");
+  ASSERT_FALSE(town.empty());
+  std::string lines = Lines(town);
+  std::string all = Lines(*root_path_);
+  // Every line of the town's scan is a line of the whole county's scan.
+  std::istringstream in(lines);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    EXPECT_NE(all.find(line + "\n"), std::string::npos) << line;
+    ++n;
+  }
+  EXPECT_LT(n, static_cast<int>(std::count(all.begin(), all.end(), '\n')));
+}
+
+}  // namespace
+}  // namespace zhibu::compliance

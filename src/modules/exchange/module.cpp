@@ -1,0 +1,215 @@
+//! 导入导出 (import and export, spec 03 §Import and export): member rosters and organisation trees
+//! in CSV, JSONL and Excel, all or nothing, as background jobs with a progress report; scoped and
+//! audited exports; and `zhibu export all` / `zhibu import all`, a lossless move of a whole
+//! deployment between SQLite and PostgreSQL. The HTTP contract is docs/api-org-member.md, the
+//! file layout docs/import.md.
+
+#include <sstream>
+
+#include "modules/exchange/commands.h"
+#include "modules/exchange/import_jobs.h"
+#include "modules/exchange/member_export.h"
+#include "modules/exchange/member_import.h"
+#include "modules/exchange/org_exchange.h"
+#include "modules/exchange/templates.h"
+#include "modules/org/scoped_route.h"
+#include "platform/auth/auth_routes.h"
+#include "platform/module/manifest.h"
+#include "platform/util/clock.h"
+#include "platform/util/embedded.h"
+
+namespace zhibu::embedded {
+const std::vector<EmbeddedFile>& exchange_migrations();
+}  // namespace zhibu::embedded
+
+namespace zhibu::modules {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+//! The largest file an import takes over HTTP (a city's roster as CSV is about 60 MB).
+constexpr std::size_t kMaxImportBytes = 128u << 20;
+
+//! `attachment; filename*=UTF-8''…` for a download named `name`.
+std::string Attachment(std::string_view name) {
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"export\"; filename*=UTF-8''" + encoded;
+}
+
+Response Download(std::string body, exchange::FileFormat format, std::string_view name) {
+  Response response;
+  response.status = 200;
+  response.content_type = std::string(exchange::ContentTypeOf(format));
+  response.body = std::move(body);
+  response.AddHeader("Content-Disposition", Attachment(name));
+  response.AddHeader("Cache-Control", "no-store");
+  return response;
+}
+
+//! `kind` of an import: members (default) or orgs.
+Result<std::string> KindParam(const Request& r) {
+  std::string kind = r.QueryParam("kind").value_or("members");
+  if (kind != "members" && kind != "orgs") {
+    return Fail(Error::Invalid("import.kind_invalid", "导入类型应为 members 或 orgs", "kind"));
+  }
+  return kind;
+}
+
+void RegisterRoutes(ModuleContext& context) {
+  auto& identity = context.identity;
+  auto& db = context.db;
+  const crypto::FieldCipher& cipher = context.cipher;
+  auto& router = context.router;
+  // Owned by the routes: destroyed (cancelling and joining running jobs) with the router, which
+  // the application drops before its database.
+  auto jobs = std::make_shared<exchange::ImportJobs>(db);
+
+  router.Add(
+      Method::kGet, "/api/v1/imports/template",
+      [&identity](Request& r) {
+        auto caller = auth::RequireSignedIn(identity, r, "member.write");
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto kind = KindParam(r);
+        if (!kind) return http::ErrorResponse(kind.error(), r);
+        auto format = exchange::ParseFileFormat(r.QueryParam("format").value_or("xlsx"));
+        if (!format) return http::ErrorResponse(format.error(), r);
+        auto bytes = exchange::TemplateBytes(*kind, *format);
+        if (!bytes) return http::ErrorResponse(bytes.error(), r);
+        std::string name = std::string(*kind == "orgs" ? "党组织导入模板." : "党员导入模板.") +
+                           std::string(exchange::FormatName(*format));
+        return Download(std::move(*bytes), *format, name);
+      },
+      "导入模板（中文表头，CSV 或 Excel）");
+
+  router.Add(
+      Method::kPost, "/api/v1/imports",
+      [&identity, &db, &cipher, jobs](Request& r) {
+        auto kind = KindParam(r);
+        if (!kind) return http::ErrorResponse(kind.error(), r);
+        std::string permission = *kind == "orgs" ? "org.write" : "member.write";
+        auto caller = auth::Require(identity, db, r, permission);
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto format = exchange::ParseFileFormat(r.QueryParam("format").value_or(""));
+        if (!format) return http::ErrorResponse(format.error(), r);
+        if (r.body.empty()) {
+          return http::ErrorResponse(
+              Error::Invalid("import.empty", "请上传文件（请求体为文件内容）", "body"), r);
+        }
+        exchange::ImportCaller who{caller->AsActor(r.client_address), caller->account_id,
+                                   [principal = *caller, permission](db::Connection& c) {
+                                     return org::SubtreeScope::For(c, principal, permission);
+                                   }};
+        auto started = jobs->Start(
+            caller->account_id, *kind, exchange::FormatName(*format),
+            [&db, &cipher, who, kind = *kind, format = *format, body = std::move(r.body)](
+                exchange::ImportProgress& progress) -> Result<exchange::ImportOutcome> {
+              if (kind == "orgs") {
+                return exchange::ImportOrgs(db, who, format, body, TodayShanghai(), progress);
+              }
+              return exchange::ImportMembers(db, cipher, who, format, body, TodayShanghai(),
+                                             progress);
+            });
+        if (!started) return http::ErrorResponse(started.error(), r);
+        return Response::Json(202, boost::json::object{{"id", *started}, {"status", "running"}});
+      },
+      "上传文件导入党员或党组织（全部成功或全部不导入；后台执行）");
+  router.SetBodyLimit(Method::kPost, "/api/v1/imports", kMaxImportBytes);
+
+  router.Add(
+      Method::kGet, "/api/v1/imports/{id}",
+      [&identity, jobs](Request& r) {
+        auto caller = auth::RequireSignedIn(identity, r, "member.write");
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto id = http::IdParam(r, "id");
+        if (!id) return http::ErrorResponse(id.error(), r);
+        auto status = jobs->Status(*id, caller->account_id);
+        if (!status) return http::ErrorResponse(status.error(), r);
+        return Response::Json(200, *status);
+      },
+      "导入进度与逐行错误报告");
+
+  router.Add(
+      Method::kGet, "/api/v1/members/export",
+      [&identity, &db, &cipher](Request& r) {
+        auto org_id = http::OptionalIdQuery(r, "org");
+        if (!org_id) return http::ErrorResponse(org_id.error(), r);
+        auto format = exchange::ParseFileFormat(r.QueryParam("format").value_or("xlsx"));
+        if (!format) return http::ErrorResponse(format.error(), r);
+        bool unmasked = r.QueryParam("unmasked").value_or("") == "1";
+        std::string permission = unmasked ? "member.unmask" : "member.read";
+        auto caller = auth::Require(identity, db, r, permission);
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        std::ostringstream out;
+        std::string xlsx_path;
+        if (*format == exchange::FileFormat::kXlsx) {
+          xlsx_path = exchange::TemporaryPath("export", ".xlsx");
+        }
+        auto summary = db.Read([&](db::Connection& c) -> Result<exchange::ExportSummary> {
+          auto scope = org::SubtreeScope::For(c, *caller, permission);
+          if (!scope) return Fail(scope.error());
+          auto sink = exchange::OpenSink(*format, exchange::MemberSinkColumns(), out, xlsx_path,
+                                         "党员名册");
+          if (!sink) return Fail(sink.error());
+          auto done = exchange::ExportMembers(c, *scope, cipher, *org_id, unmasked, **sink);
+          if (!done) return Fail(done.error());
+          auto finished = (*sink)->Finish();
+          if (!finished) return Fail(finished.error());
+          return done;
+        });
+        std::string body = xlsx_path.empty() ? std::move(out).str() : exchange::TakeFile(xlsx_path);
+        if (!summary) return http::ErrorResponse(summary.error(), r);
+        // The export is recorded before anything leaves: no record, no file.
+        auto logged =
+            audit::AppendAlone(db, {caller->AsActor(r.client_address),
+                                    "member.export",
+                                    "org:" + std::to_string(summary->org_id),
+                                    "success",
+                                    {{"org_code", summary->org_code},
+                                     {"org_name", summary->org_name},
+                                     {"members", summary->members},
+                                     {"format", std::string(exchange::FormatName(*format))},
+                                     {"unmasked", unmasked}}});
+        if (!logged) return http::ErrorResponse(logged.error(), r);
+        return Download(
+            std::move(body), *format,
+            summary->org_name + "党员名册." + std::string(exchange::FormatName(*format)));
+      },
+      "导出党员名册（CSV、JSONL、Excel；默认脱敏，记入审计）");
+}
+
+}  // namespace
+
+const ModuleManifest& exchange_module() {
+  static const ModuleManifest manifest{
+      .name = "exchange",
+      .title = "导入导出",
+      .optional = false,
+      .depends_on = {"org", "member"},
+      .migrations =
+          [] { return db::MigrationsFromFiles("exchange", embedded::exchange_migrations()); },
+      .register_routes = RegisterRoutes,
+      .permissions = {},
+      .role_permissions = {},
+      .encrypted_columns = {},
+      .settings = {},
+      .rules = {},
+      .periodic_tasks = {},
+      .register_commands = exchange::RegisterCommands,
+      .load_demo = nullptr,
+  };
+  return manifest;
+}
+
+}  // namespace zhibu::modules
