@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 
 #include "modules/exchange/member_columns.h"
@@ -13,6 +14,7 @@
 #include "modules/exchange/org_exchange.h"
 #include "modules/exchange/tabular.h"
 #include "modules/member/member_store.h"
+#include "modules/member/statistics.h"
 #include "platform/db/migrations.h"
 #include "platform/identity/id_number.h"
 #include "platform/module/manifest.h"
@@ -177,6 +179,46 @@ TEST_F(ImportTest, ACleanFileIsImportedWithSpansEventsAndOneAuditEvent) {
   // The numbers are stored only encrypted.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM member WHERE id_number_masked NOT LIKE '110105********%'"),
             0);
+}
+
+//! A large import rebuilds the statistics' counters, a small one counts its members in: either way
+//! they agree with the scan.
+TEST_F(ImportTest, StatisticsCountTheImportedMembers) {
+  auto roster = [](int from, int to) {
+    std::string csv = kHeader;
+    for (int i = from; i < to; ++i) {
+      char body[32];
+      std::snprintf(body, sizeof body, "110105198%d02%02d%03d", i % 10, 1 + i % 28, 200 + i);
+      csv += "成员" + std::to_string(i) + ",,汉," + Id(body) + ",大专,2010/5/1," +
+             (i % 4 == 0 ? "" : "2011-05-01") + ",,农村," + (i % 2 ? "T-1-1" : "T-2") + ",,否,\n";
+    }
+    return csv;
+  };
+  auto same = [&](const std::string& as_of) {
+    auto both = db_->Read([&](db::Connection& c) -> Result<std::pair<std::string, std::string>> {
+      auto root = c.Query("SELECT id FROM organisation WHERE code = 'T'");
+      if (!root) return Fail(root.error());
+      auto everything = org::SubtreeScope::Everything();
+      auto scan = member::SubtreeStatistics(c, everything, root->Int(0, 0), as_of,
+                                            member::StatisticsMethod::kScan);
+      if (!scan) return Fail(scan.error());
+      auto counted = member::SubtreeStatistics(c, everything, root->Int(0, 0), as_of,
+                                               member::StatisticsMethod::kCounters);
+      if (!counted) return Fail(counted.error());
+      return std::pair{boost::json::serialize(*scan), boost::json::serialize(*counted)};
+    });
+    ASSERT_TRUE(both.has_value()) << both.error().message;
+    EXPECT_EQ(both->first, both->second) << as_of;
+  };
+  auto large = Members(roster(0, 40), Everything());
+  ASSERT_TRUE(large.has_value() && large->errors.empty());
+  same(std::string(kToday));
+  auto small = Members(roster(40, 42), Everything());
+  ASSERT_TRUE(small.has_value() && small->errors.empty());
+  same(std::string(kToday));
+  EXPECT_EQ(Count("SELECT SUM(tally) FROM statistics_counter c JOIN organisation o ON o.id = "
+                  "c.org_id WHERE o.code = 'T' AND c.measure = 'status'"),
+            42);
 }
 
 TEST_F(ImportTest, OrganisationsOutsideTheScopeAreUnknown) {

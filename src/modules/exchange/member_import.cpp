@@ -12,6 +12,7 @@
 
 #include "modules/exchange/member_columns.h"
 #include "modules/member/member_store.h"
+#include "modules/member/statistics_counters.h"
 #include "modules/org/org_store.h"
 #include "modules/org/vocabulary.h"
 #include "platform/identity/id_number.h"
@@ -333,6 +334,18 @@ Result<std::int64_t> Store(db::Database& db, const ImportCaller& caller, FileFor
     }
     step("indexes");
     if (progress.cancelled) return Fail(Cancelled());
+    // Statistics: the subtree counters take in the new members, one by one for a small import,
+    // rebuilt once when the import is a large part of the registry.
+    auto registry = c.Query("SELECT COUNT(*) FROM member");
+    if (!registry) return Fail(registry.error());
+    if (static_cast<std::int64_t>(ready.size()) * 10 > registry->Int(0, 0)) {
+      auto rebuilt_counters = member::RebuildStatistics(c);
+      if (!rebuilt_counters) return Fail(rebuilt_counters.error());
+    } else {
+      auto counted = member::RecountMembers(c, ids);
+      if (!counted) return Fail(counted.error());
+    }
+    step("statistics");
     auto logged = audit::Append(c, {caller.actor,
                                     "member.import",
                                     "members",

@@ -8,6 +8,7 @@
 
 #include "modules/member/member_store.h"
 #include "modules/member/pinyin.h"
+#include "modules/member/statistics_counters.h"
 #include "modules/org/org_store.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/identity/id_number.h"
@@ -198,6 +199,9 @@ Result<DemoReport> GenerateDemo(db::Database& database, const crypto::FieldCiphe
     if (existing->Int(0, 0) > 0) {
       return Fail(Error::Conflict("demo.not_empty", "数据库中已有组织，演示数据只能载入空库"));
     }
+    // Rows go in directly; the statistics' counters are rebuilt once at the end.
+    auto stale = MarkStatisticsStale(c);
+    if (!stale) return Fail(stale.error());
     Generator g{c,  cipher, Dice(seed), today, NowShanghaiIso(), Characters(kGivenChars),
                 {}, {},     {}};
     const auto& counties = scale.counties == 1 ? FulingCounty() : HuanggangCounties();
@@ -582,6 +586,8 @@ Result<DemoReport> GenerateDemo(db::Database& database, const crypto::FieldCiphe
         break;
       }
     }
+    auto counted = RebuildStatistics(c);
+    if (!counted) return Fail(counted.error());
     auto logged = audit::Append(c, {{std::nullopt, "demo", "", std::nullopt, "local"},
                                     "demo.load",
                                     "scale:" + scale.name,
@@ -594,6 +600,27 @@ Result<DemoReport> GenerateDemo(db::Database& database, const crypto::FieldCiphe
   });
 }
 
+Result<std::vector<std::string>> CreateDemoAccounts(auth::IdentityService& identity,
+                                                    const DemoReport& report) {
+  audit::Actor actor{std::nullopt, "demo", "", std::nullopt, "local"};
+  struct DemoAccount {
+    std::string_view username, name, role;
+    std::int64_t org;
+  };
+  std::vector<std::string> lines;
+  for (const DemoAccount& a :
+       {DemoAccount{"zuzhibu", "演示组织部管理员", "org_department_admin", report.root_id},
+        DemoAccount{"shuji", "演示支部书记", "branch_secretary", report.sample_branch_id}}) {
+    auto created = identity.CreateAccount(actor, a.username, a.name, "", true);
+    if (!created) return Fail(created.error());
+    auto granted = identity.GrantRole(actor, created->account.id, a.role, a.org);
+    if (!granted) return Fail(granted.error());
+    lines.push_back("登录 " + std::string(a.username) + "（" + std::string(a.role) + "）初始密码 " +
+                    created->password + "（只显示这一次；首次登录须改密码）");
+  }
+  return lines;
+}
+
 Result<std::string> LoadDemoCounty(DemoContext& context) {
   auto existing = context.db.Read([](db::Connection& c) -> Result<std::int64_t> {
     auto rows = c.Query("SELECT COUNT(*) FROM organisation");
@@ -604,22 +631,9 @@ Result<std::string> LoadDemoCounty(DemoContext& context) {
   if (*existing > 0) return std::string();
   auto report = GenerateDemo(context.db, context.cipher, CountyScale(), 2026, TodayShanghai());
   if (!report) return Fail(report.error());
-  audit::Actor actor{std::nullopt, "demo", "", std::nullopt, "local"};
-  struct DemoAccount {
-    std::string_view username, name, role;
-    std::int64_t org;
-  };
-  for (const DemoAccount& a :
-       {DemoAccount{"zuzhibu", "演示组织部管理员", "org_department_admin", report->root_id},
-        DemoAccount{"shuji", "演示支部书记", "branch_secretary", report->sample_branch_id}}) {
-    auto created = context.identity.CreateAccount(actor, a.username, a.name, "", true);
-    if (!created) return Fail(created.error());
-    auto granted = context.identity.GrantRole(actor, created->account.id, a.role, a.org);
-    if (!granted) return Fail(granted.error());
-    context.lines.push_back("登录 " + std::string(a.username) + "（" + std::string(a.role) +
-                            "）初始密码 " + created->password +
-                            "（只显示这一次；首次登录须改密码）");
-  }
+  auto logins = CreateDemoAccounts(context.identity, *report);
+  if (!logins) return Fail(logins.error());
+  for (auto& line : *logins) context.lines.push_back(std::move(line));
   return "演示县 " + std::to_string(report->organisations) + " 个组织、" +
          std::to_string(report->members) + " 名党员、" + std::to_string(report->events) +
          " 条变动记录";
@@ -629,6 +643,7 @@ void RegisterDemoCommand(CommandRegistry& registry) {
   struct Options {
     std::string scale = "county";
     std::uint64_t seed = 2026;
+    bool accounts = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* demo = registry.Add(
@@ -650,12 +665,22 @@ void RegisterDemoCommand(CommandRegistry& registry) {
                   << "\",\"organisations\":" << report->organisations
                   << ",\"members\":" << report->members << ",\"events\":" << report->events
                   << ",\"root_id\":" << report->root_id << "}\n";
+        if (options->accounts) {
+          auto logins = CreateDemoAccounts(runtime->identity, *report);
+          if (!logins) {
+            std::cerr << "错误 [" << logins.error().code << "]：" << logins.error().message << '\n';
+            return 1;
+          }
+          for (const auto& line : *logins) std::cout << line << '\n';
+        }
         return 0;
       });
   demo->add_option("--scale", options->scale, "county（约 2,600 个组织）或 city（15,976 个组织）")
       ->check(CLI::IsMember({"county", "city"}))
       ->capture_default_str();
   demo->add_option("--seed", options->seed, "随机种子")->capture_default_str();
+  demo->add_flag("--accounts", options->accounts,
+                 "同时创建演示组织部管理员（根组织）和支部书记账号，并输出一次性初始密码");
 }
 
 }  // namespace zhibu::member

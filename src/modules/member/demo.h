@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "platform/module/manifest.h"
 
@@ -33,16 +34,22 @@ struct DemoReport {
 };
 
 //! Generates `scale` into an empty registry (refuses a database that already has organisations:
-//! 409 `demo.not_empty`), in one transaction, audited as one `demo.load` event.
+//! 409 `demo.not_empty`), in one transaction, audited as one `demo.load` event; the statistics'
+//! subtree counters are rebuilt once at the end.
 Result<DemoReport> GenerateDemo(db::Database& db, const crypto::FieldCipher& cipher,
                                 const DemoScale& scale, std::uint64_t seed,
                                 const std::string& today);
+
+//! The demo's 组织部 account (org_department_admin on the root) and 支部书记 account (on a
+//! sample branch), with must-change one-time passwords; answers one printable line per login.
+Result<std::vector<std::string>> CreateDemoAccounts(auth::IdentityService& identity,
+                                                    const DemoReport& report);
 
 //! `zhibu serve --demo`: the county, plus a 组织部 account on the root and a 支部书记 account
 //! on one branch (one-time passwords printed), unless organisations exist already.
 Result<std::string> LoadDemoCounty(DemoContext& context);
 
-//! `zhibu demo --scale county|city [--seed N]`.
+//! `zhibu demo --scale county|city [--seed N] [--accounts]`.
 void RegisterDemoCommand(CommandRegistry& registry);
 
 }  // namespace zhibu::member

@@ -1,8 +1,10 @@
 #include "modules/member/member_store.h"
 
 #include <algorithm>
+#include <array>
 
 #include "modules/member/pinyin.h"
+#include "modules/member/statistics_counters.h"
 #include "modules/member/vocabulary.h"
 #include "platform/compliance/rule.h"
 #include "platform/identity/id_number.h"
@@ -98,6 +100,35 @@ Result<void> Audit(db::Connection& c, const org::Change& change, std::string act
       c, {change.actor, std::move(action), "member:" + std::to_string(id), "success", detail});
   if (!logged) return Fail(logged.error());
   return {};
+}
+
+//! A member list walks the members in id order when the subtree holds at least this many.
+constexpr std::int64_t kWalkFrom = 2000;
+
+//! `where` with its path conditions hidden from SQLite's index choice (`+m.org_path`).
+std::string WithoutPathIndex(std::string where) {
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t next; (next = where.find("m.org_path", at)) != std::string::npos;
+       at = next + 10) {
+    out += where.substr(at, next - at) + "+m.org_path";
+  }
+  return out + where.substr(at);
+}
+
+//! The path of organisation `id` when it lies inside `scope`; otherwise org::GetOrg's answer, so
+//! that outside the scope is not found exactly like missing. (GetOrg also counts the subtree's
+//! members, which a list does not need.)
+Result<std::string> PathInScope(db::Connection& c, const org::SubtreeScope& scope,
+                                std::int64_t id) {
+  auto rows = c.Query("SELECT path FROM organisation WHERE id = $1", {id});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty() || !scope.Contains(rows->Text(0, 0))) {
+    auto org = org::GetOrg(c, scope, id);
+    if (!org) return Fail(org.error());
+    return org->path;
+  }
+  return rows->Text(0, 0);
 }
 
 //! The member's row for a change: status, org and path (404 outside the scope).
@@ -334,6 +365,9 @@ Result<std::int64_t> CreateMember(db::Connection& c, const org::SubtreeScope& sc
   auto event = AddEvent(c, id, in.event_kind, m.event_date, branch->id, std::nullopt, reason,
                         change.account_id);
   if (!event) return Fail(event.error());
+  // Statistics: the subtree counters follow the new span.
+  auto counted = RecountMembers(c, std::array{id});
+  if (!counted) return Fail(counted.error());
   // The audit detail never holds the clear numbers, only their masked forms.
   auto logged = Audit(c, change, "member.create", id,
                       {{"after",
@@ -415,11 +449,11 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
   std::vector<db::Value> params;
   std::string where = scope.Condition("m.org_path", params);
   if (query.org_id) {
-    auto org = org::GetOrg(c, scope, *query.org_id);
-    if (!org) return Fail(org.error());
-    params.emplace_back(org->path);
+    auto path = PathInScope(c, scope, *query.org_id);
+    if (!path) return Fail(path.error());
+    params.emplace_back(*path);
     where += " AND m.org_path >= $" + std::to_string(params.size());
-    params.emplace_back(org::SubtreeEnd(org->path));
+    params.emplace_back(org::SubtreeEnd(*path));
     where += " AND m.org_path < $" + std::to_string(params.size());
   }
   if (query.status.empty()) {
@@ -459,22 +493,38 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
                std::to_string(params.size());
     }
   }
-  auto total =
-      c.Query("SELECT COUNT(*) FROM member m WHERE " + where, std::span<const db::Value>(params));
+  // Query plans at city scale (SQLite has no statistics to choose by): a search by ID, phone,
+  // name or initials goes through its own index and the subtree only filters what it finds
+  // (`+m.org_path` keeps SQLite off the path index); a page of a large subtree walks the members
+  // in id order and stops after the page; otherwise the page's ids come from the path index alone
+  // (covering), sorted, and only those rows are read.
+  const bool sqlite = c.backend() == db::Backend::kSqlite;
+  std::string narrowed = sqlite && !q.empty() ? WithoutPathIndex(where) : where;
+  auto total = c.Query("SELECT COUNT(*) FROM member m WHERE " + narrowed,
+                       std::span<const db::Value>(params));
   if (!total) return Fail(total.error());
+  const std::int64_t found = total->Int(0, 0);
+  const std::int64_t skipped = (query.page - 1) * query.page_size;
   params.emplace_back(query.page_size);
   std::string limit = "$" + std::to_string(params.size());
-  params.emplace_back((query.page - 1) * query.page_size);
+  params.emplace_back(skipped);
   std::string offset = "$" + std::to_string(params.size());
-  auto rows = c.Query("SELECT " + std::string(kSummaryColumns) +
-                          " FROM member m JOIN organisation o ON o.id = m.org_id WHERE " + where +
-                          " ORDER BY m.id LIMIT " + limit + " OFFSET " + offset,
-                      std::span<const db::Value>(params));
+  bool walk = q.empty() && found >= kWalkFrom && skipped + query.page_size <= found / 2;
+  std::string sql = "SELECT " + std::string(kSummaryColumns) +
+                    " FROM member m JOIN organisation o ON o.id = m.org_id WHERE ";
+  if (walk) {
+    sql += (sqlite ? WithoutPathIndex(where) : where) + " ORDER BY m.id LIMIT " + limit +
+           " OFFSET " + offset;
+  } else {
+    sql += "m.id IN (SELECT m.id FROM member m WHERE " + narrowed + " ORDER BY m.id LIMIT " +
+           limit + " OFFSET " + offset + ") ORDER BY m.id";
+  }
+  auto rows = c.Query(sql, std::span<const db::Value>(params));
   if (!rows) return Fail(rows.error());
   boost::json::array items;
   for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(SummaryJson(*rows, i));
   return boost::json::object{{"items", std::move(items)},
-                             {"total", total->Int(0, 0)},
+                             {"total", found},
                              {"page", query.page},
                              {"page_size", query.page_size}};
 }
@@ -553,8 +603,11 @@ Result<void> MoveMember(db::Connection& c, const org::Change& change, std::int64
   if (!closed) return Fail(closed.error());
   auto opened = c.Execute(kOpenSpan, {member_id, to_org, status, change.date});
   if (!opened) return Fail(opened.error());
-  return AddEvent(c, member_id, in_kind, change.date, to_org, from_org, change.reason,
-                  change.account_id);
+  auto added = AddEvent(c, member_id, in_kind, change.date, to_org, from_org, change.reason,
+                        change.account_id);
+  if (!added) return Fail(added.error());
+  // Statistics: the subtree counters follow the closed and the opened span.
+  return RecountMembers(c, std::array{member_id});
 }
 
 Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeScope& scope,
@@ -617,6 +670,9 @@ Result<boost::json::object> ChangeStatus(db::Connection& c, const org::SubtreeSc
   auto added = AddEvent(c, id, event, change.date, current->org_id, std::nullopt, change.reason,
                         change.account_id);
   if (!added) return Fail(added.error());
+  // Statistics: the subtree counters follow the closed and the opened span.
+  auto counted = RecountMembers(c, std::array{id});
+  if (!counted) return Fail(counted.error());
   auto logged = Audit(
       c, change, "member.status", id,
       {{"before", {{"status", from}}}, {"after", {{"status", status}, {"exit_kind", exit_kind}}}});
@@ -639,7 +695,8 @@ Result<void> DepartMember(db::Connection& c, const org::Change& change, std::int
       "$4 WHERE id = $1",
       {member_id, change.date, destination, NowShanghaiIso()});
   if (!left) return Fail(left.error());
-  return {};
+  // Statistics: the subtree counters follow the closed span.
+  return RecountMembers(c, std::array{member_id});
 }
 
 namespace {
@@ -930,6 +987,9 @@ Result<boost::json::object> UpdateMember(db::Connection& c, const org::SubtreeSc
   sql += " WHERE id = $1";
   auto done = c.Execute(sql, std::span<const db::Value>(params));
   if (!done) return Fail(done.error());
+  // Statistics: ethnicity, education and occupation are counted.
+  auto counted = RecountMembers(c, std::array{id});
+  if (!counted) return Fail(counted.error());
   auto event =
       AddEvent(c, id, "update", change.date.empty() ? TodayShanghai() : change.date,
                current->org_id, std::nullopt,
@@ -981,7 +1041,13 @@ void InstallTreeHooks() {
         if (!event) return Fail(event.error());
       }
     }
-    return {};
+    // Statistics: the subtree's counts leave the holders above its old place for the new ones.
+    return MoveSubtreeCounters(c, old_prefix, new_prefix);
+  };
+  // Statistics: an organisation created, changed, merged, dissolved or electing its committee.
+  hooks.after_org_change = [](db::Connection& c,
+                              std::span<const std::int64_t> ids) -> Result<void> {
+    return RecountOrganisations(c, ids);
   };
   hooks.on_merge = [](db::Connection& c, const org::Change& change, std::int64_t from,
                       std::int64_t into) -> Result<void> {

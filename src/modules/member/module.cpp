@@ -2,6 +2,7 @@
 //! initials, ID and phone, masked display with an audited unmask, the event timeline, status
 //! changes, and subtree statistics as of a date. The HTTP contract is docs/api-org-member.md.
 
+#include "modules/member/commands.h"
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
 #include "modules/member/rules.h"
@@ -198,7 +199,7 @@ const ModuleManifest& member_module() {
                     .source = "本地做法：转接提出后超过此天数仍未办结的给出预警"}},
       .rules = member::RegistryRules(),
       .periodic_tasks = {},
-      .register_commands = member::RegisterDemoCommand,
+      .register_commands = member::RegisterCommands,
       .load_demo = member::LoadDemoCounty,
   };
   return manifest;

@@ -151,6 +151,10 @@ Result<boost::json::object> ElectCommittee(db::Connection& c, const SubtreeScope
          std::string(name->get_string()), static_cast<std::int64_t>(director ? 1 : 0)});
     if (!added) return Fail(added.error());
   }
+  if (Hooks().after_org_change) {
+    auto counted = Hooks().after_org_change(c, std::span<const std::int64_t>(&org_id, 1));
+    if (!counted) return Fail(counted.error());
+  }
   auto current = CurrentCommittee(c, org_id, today);
   if (!current) return Fail(current.error());
   auto logged = audit::Append(c, {change.actor,

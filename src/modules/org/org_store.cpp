@@ -204,6 +204,12 @@ Result<boost::json::array> ValidUnits(const boost::json::array& units) {
   return out;
 }
 
+//! Tells the member registry's statistics that these organisations changed.
+Result<void> AfterChange(db::Connection& c, std::initializer_list<std::int64_t> ids) {
+  if (!Hooks().after_org_change) return {};
+  return Hooks().after_org_change(c, std::span<const std::int64_t>(ids.begin(), ids.size()));
+}
+
 }  // namespace
 
 MembershipHooks& Hooks() {
@@ -397,6 +403,8 @@ Result<OrgRecord> CreateOrg(db::Connection& c, const SubtreeScope& scope, const 
   if (recorded.reason.empty()) recorded.reason = "新建组织";
   auto noted = RecordChange(c, recorded, id, "create", std::nullopt, input.parent_id, std::nullopt);
   if (!noted) return Fail(noted.error());
+  auto counted = AfterChange(c, {id});
+  if (!counted) return Fail(counted.error());
   auto created = GetOrg(c, SubtreeScope::Everything(), id);
   if (!created) return Fail(created.error());
   auto logged = Audit(c, recorded, "org.create", id, {{"after", Snapshot(*created)}});
@@ -454,6 +462,8 @@ Result<OrgRecord> UpdateOrg(db::Connection& c, const SubtreeScope& scope, const 
   if (recorded.reason.empty()) recorded.reason = "修改组织信息";
   auto noted = RecordChange(c, recorded, id, "update", std::nullopt, std::nullopt, std::nullopt);
   if (!noted) return Fail(noted.error());
+  auto counted = AfterChange(c, {id});
+  if (!counted) return Fail(counted.error());
   auto after = GetOrg(c, scope, id);
   if (!after) return Fail(after.error());
   auto logged = Audit(c, recorded, "org.update", id,
@@ -557,6 +567,8 @@ Result<OrgRecord> MergeOrg(db::Connection& c, const SubtreeScope& scope, const C
   if (!noted) return Fail(noted.error());
   auto absorbed = RecordChange(c, change, into, "absorb", std::nullopt, std::nullopt, id);
   if (!absorbed) return Fail(absorbed.error());
+  auto counted = AfterChange(c, {id, into});
+  if (!counted) return Fail(counted.error());
   auto after = GetOrg(c, SubtreeScope::Everything(), id);
   if (!after) return Fail(after.error());
   auto logged = Audit(c, change, "org.merge", id,
@@ -597,6 +609,8 @@ Result<OrgRecord> DissolveOrg(db::Connection& c, const SubtreeScope& scope, cons
   if (!closed) return Fail(closed.error());
   auto noted = RecordChange(c, change, id, "dissolve", org->parent_id, std::nullopt, std::nullopt);
   if (!noted) return Fail(noted.error());
+  auto counted = AfterChange(c, {id});
+  if (!counted) return Fail(counted.error());
   auto after = GetOrg(c, SubtreeScope::Everything(), id);
   if (!after) return Fail(after.error());
   auto logged = Audit(c, change, "org.dissolve", id,

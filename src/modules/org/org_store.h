@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct MembershipHooks {
   std::function<Result<void>(db::Connection&, const Change& change, std::int64_t from,
                              std::int64_t into)>
       on_merge;
+  //! Organisations `ids` were created, updated, merged, dissolved or elected a committee (the
+  //! statistics' subtree counters follow, in the same transaction).
+  std::function<Result<void>(db::Connection&, std::span<const std::int64_t> ids)> after_org_change;
 };
 MembershipHooks& Hooks();
 
