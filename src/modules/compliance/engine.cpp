@@ -12,6 +12,7 @@
 
 #include "platform/audit/audit_trail.h"
 #include "platform/module/manifest.h"
+#include "platform/settings/settings.h"
 #include "platform/util/clock.h"
 
 namespace zhibu::compliance {
@@ -269,8 +270,7 @@ Result<std::int64_t> RescanTouched(db::Database& db) {
   return done;
 }
 
-Result<ReconcileReport> ScanEverything(db::Database& db) {
-  std::string today = TodayShanghai();
+Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today) {
   auto roots = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
     return c.Query("SELECT path FROM organisation WHERE parent_id IS NULL ORDER BY path", {});
   });
@@ -286,6 +286,78 @@ Result<ReconcileReport> ScanEverything(db::Database& db) {
     total.resolved += report->resolved;
   }
   return total;
+}
+
+namespace {
+
+constexpr std::string_view kClaimScanDay =
+    "INSERT INTO compliance_scan_run (run_on, started_at) VALUES ($1, $2) "
+    "ON CONFLICT (run_on) DO UPDATE SET started_at = excluded.started_at, error = NULL "
+    "WHERE compliance_scan_run.error IS NOT NULL";
+constexpr std::string_view kFailScanDay =
+    "UPDATE compliance_scan_run SET error = $2 WHERE run_on = $1";
+constexpr std::string_view kFinishScanDay =
+    "UPDATE compliance_scan_run SET finished_at = $2, found = $3, opened = $4, resolved = $5 "
+    "WHERE run_on = $1";
+constexpr std::string_view kLatestScanDay =
+    "SELECT run_on, started_at, finished_at, found, opened, resolved, error FROM "
+    "compliance_scan_run "
+    "ORDER BY run_on DESC LIMIT 1";
+
+}  // namespace
+
+Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
+                                                         const std::string& now_iso) {
+  if (now_iso.size() < 13 || now_iso[10] != 'T') {
+    throw std::logic_error("RunDailyScanIfDue: not an ISO time: " + now_iso);  // a caller's bug
+  }
+  const std::string today = now_iso.substr(0, 10);
+  const int hour = std::stoi(now_iso.substr(11, 2));
+  auto claimed = db.Write([&](db::Connection& c) -> Result<bool> {
+    auto from_hour = settings::Integer(c, kDailyScanHourSetting);
+    if (!from_hour) return Fail(from_hour.error());
+    if (hour < *from_hour) return false;
+    auto inserted = c.Execute(kClaimScanDay, {today, now_iso});
+    if (!inserted) return Fail(inserted.error());
+    return *inserted == 1;
+  });
+  if (!claimed) return Fail(claimed.error());
+  if (!*claimed) return std::optional<ReconcileReport>();
+  auto report = ScanEverything(db, today);
+  if (!report) {
+    // Recorded, so that the next round claims the day again.
+    (void)db.Write([&](db::Connection& c) -> Result<void> {
+      auto done = c.Execute(kFailScanDay, {today, report.error().message});
+      if (!done) return Fail(done.error());
+      return {};
+    });
+    return Fail(report.error());
+  }
+  auto finished = db.Write([&](db::Connection& c) -> Result<void> {
+    auto done = c.Execute(
+        kFinishScanDay, {today, NowShanghaiIso(), report->found, report->opened, report->resolved});
+    if (!done) return Fail(done.error());
+    return {};
+  });
+  if (!finished) return Fail(finished.error());
+  return std::optional<ReconcileReport>(*report);
+}
+
+Result<boost::json::value> LatestDailyScan(db::Connection& c) {
+  auto rows = c.Query(kLatestScanDay, {});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return boost::json::value(nullptr);
+  boost::json::object j{{"run_on", rows->Text(0, 0)}, {"started_at", rows->Text(0, 1)}};
+  if (!rows->IsNull(0, 6)) j["error"] = rows->Text(0, 6);
+  if (rows->IsNull(0, 2)) {
+    j["finished_at"] = nullptr;
+    return boost::json::value(std::move(j));
+  }
+  j["finished_at"] = rows->Text(0, 2);
+  j["found"] = rows->Int(0, 3);
+  j["opened"] = rows->Int(0, 4);
+  j["resolved"] = rows->Int(0, 5);
+  return boost::json::value(std::move(j));
 }
 
 Result<boost::json::object> ListFindings(db::Connection& c, const org::SubtreeScope& scope,
@@ -390,10 +462,13 @@ Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& sc
                                          {"yellow", n["yellow"]},
                                          {"info", n["info"]}});
   }
+  auto last_scan = LatestDailyScan(c);
+  if (!last_scan) return Fail(last_scan.error());
   return boost::json::object{
       {"org_id", org->id},
       {"org_name", org->name},
       {"period", *period},
+      {"last_scan", std::move(*last_scan)},
       {"totals", {{"red", totals["red"]}, {"yellow", totals["yellow"]}, {"info", totals["info"]}}},
       {"by_rule", std::move(rules)},
       {"children", std::move(lights)}};

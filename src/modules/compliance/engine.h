@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,8 +67,25 @@ Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
 //! many subtrees were rescanned.
 Result<std::int64_t> RescanTouched(db::Database& db);
 
-//! Scans and stores every root's subtree for the current month (the scheduled full scan).
-Result<ReconcileReport> ScanEverything(db::Database& db);
+//! Scans and stores every root's subtree for the month of `today` (the scheduled full scan).
+Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today);
+
+//! The setting naming the Shanghai hour from which the daily full scan runs.
+inline constexpr std::string_view kDailyScanHourSetting = "compliance.daily_scan_hour";
+
+//! The scheduled full scan (spec 07: "a scheduled job (daily by default)"). Runs ScanEverything
+//! when the Shanghai hour of `now_iso` (ISO 8601, +08:00) has reached the setting
+//! compliance.daily_scan_hour and no scan has claimed that day yet. The claim is the day's row in
+//! compliance_scan_run, inserted in its own transaction before the scan, so of several servers on
+//! one database only one scans; the row records when the scan finished and what it found, or the
+//! error of a failed scan (the day is then claimed again by the next call). Answers nullopt when no
+//! scan was due.
+Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
+                                                         const std::string& now_iso);
+
+//! The latest scheduled scan as `{run_on, started_at, finished_at, found, opened, resolved}`
+//! (finished_at null while it runs; `error` when it failed), or null when none ran yet.
+Result<boost::json::value> LatestDailyScan(db::Connection& c);
 
 //! Stored findings inside `scope` (and the subtree of `org_id`), filtered.
 struct FindingQuery {

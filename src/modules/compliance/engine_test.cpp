@@ -13,7 +13,9 @@
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
 #include "platform/db/migrations.h"
+#include "platform/db/scratch_database.h"
 #include "platform/module/manifest.h"
+#include "platform/settings/settings.h"
 
 namespace zhibu::compliance {
 namespace {
@@ -107,6 +109,68 @@ TEST(PeriodTest, MonthsQuartersYears) {
     EXPECT_EQ(p.error().field, "period");
   }
 }
+
+// The scheduled scan (spec 07 "daily by default", from the hour of compliance.daily_scan_hour),
+// on both backends: the second before the hour nothing runs, at the hour one scan claims the day,
+// later the same day nothing runs again, and with the hour changed the next day waits for it. On
+// an empty tree, so the claim is what is checked here; what a scan finds is the rest of this file.
+class DailyScanTest : public ::testing::TestWithParam<db::ScratchDatabase::Backend> {};
+
+TEST_P(DailyScanTest, RunsOnceADayFromTheHourOfTheSetting) {
+  if (!db::ScratchDatabase::Available(GetParam())) GTEST_SKIP() << "no PostgreSQL test cluster";
+  db::ScratchDatabase scratch(GetParam(), "zhibu_daily_scan");
+  auto& db = scratch.db();
+  ASSERT_TRUE(db::ApplyMigrations(db, AllMigrations()).has_value());
+  auto latest = [&] {
+    auto v = db.Read([](db::Connection& c) { return LatestDailyScan(c); });
+    EXPECT_TRUE(v.has_value());
+    return v.value_or(nullptr);
+  };
+  EXPECT_TRUE(latest().is_null());
+
+  auto before = RunDailyScanIfDue(db, "2026-11-23T01:59:59+08:00");
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  EXPECT_FALSE(before->has_value());  // the default hour is 2
+  auto at = RunDailyScanIfDue(db, "2026-11-23T02:00:00+08:00");
+  ASSERT_TRUE(at.has_value()) << at.error().message;
+  EXPECT_TRUE(at->has_value());
+  auto row = latest();
+  ASSERT_TRUE(row.is_object());
+  EXPECT_EQ(row.at("run_on").as_string(), "2026-11-23");
+  EXPECT_EQ(row.at("started_at").as_string(), "2026-11-23T02:00:00+08:00");
+  EXPECT_TRUE(row.at("finished_at").is_string());
+  EXPECT_EQ(row.at("found").as_int64(), 0);
+  auto again = RunDailyScanIfDue(db, "2026-11-23T23:59:59+08:00");
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_FALSE(again->has_value());
+
+  // The hour is a setting within 0–23: from 22 o'clock, the next day at 21:59:59 waits and 22:00
+  // runs.
+  auto set = db.Write([](db::Connection& c) {
+    return settings::SetInteger(c, audit::Actor{.name = "test"}, 1, kDailyScanHourSetting, 22);
+  });
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  auto out_of_bounds = db.Write([](db::Connection& c) {
+    return settings::SetInteger(c, audit::Actor{.name = "test"}, 1, kDailyScanHourSetting, 24);
+  });
+  ASSERT_FALSE(out_of_bounds.has_value());
+  EXPECT_EQ(out_of_bounds.error().field, "value");
+  auto early = RunDailyScanIfDue(db, "2026-11-24T21:59:59+08:00");
+  ASSERT_TRUE(early.has_value()) << early.error().message;
+  EXPECT_FALSE(early->has_value());
+  auto next_day = RunDailyScanIfDue(db, "2026-11-24T22:00:00+08:00");
+  ASSERT_TRUE(next_day.has_value()) << next_day.error().message;
+  EXPECT_TRUE(next_day->has_value());
+  EXPECT_EQ(latest().at("run_on").as_string(), "2026-11-24");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DailyScanTest,
+                         ::testing::Values(db::ScratchDatabase::Backend::kSqlite,
+                                           db::ScratchDatabase::Backend::kPostgres),
+                         [](const auto& info) {
+                           return info.param == db::ScratchDatabase::Backend::kSqlite ? "Sqlite"
+                                                                                      : "Postgres";
+                         });
 
 TEST_F(EngineTest, SameDataSameFindings) {
   std::string first = Lines(*root_path_);
