@@ -238,12 +238,12 @@ Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
   return Persist(c, *findings, root_path, period, today);
 }
 
-Result<std::int64_t> RescanTouched(db::Database& db) {
+Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today) {
   auto touched = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
     return c.Query("SELECT org_path, touched_at FROM compliance_dirty ORDER BY org_path", {});
   });
   if (!touched) return Fail(touched.error());
-  std::string today = TodayShanghai();
+
   std::int64_t done = 0;
   std::string covered;  // a rescanned path covers the paths under it
   for (std::size_t i = 0; i < touched->size(); ++i) {

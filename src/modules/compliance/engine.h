@@ -63,9 +63,9 @@ Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& f
 Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
                                const std::string& today);
 
-//! Rescans every subtree recorded by compliance::Touch, each in its own transaction; answers how
-//! many subtrees were rescanned.
-Result<std::int64_t> RescanTouched(db::Database& db);
+//! Rescans every subtree recorded by compliance::Touch for the month of `today` (the server passes
+//! the Shanghai date), each in its own transaction; answers how many subtrees were rescanned.
+Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today);
 
 //! Scans and stores every root's subtree for the month of `today` (the scheduled full scan).
 Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today);

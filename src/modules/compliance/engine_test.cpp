@@ -213,7 +213,7 @@ TEST_F(EngineTest, FindingsAreResolvedByTheDataAndAcknowledgedWithANote) {
   });
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_NE(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
-  auto rescanned = RescanTouched(*db_);
+  auto rescanned = RescanTouched(*db_, today);
   ASSERT_TRUE(rescanned.has_value()) << rescanned.error().message;
   EXPECT_GE(*rescanned, 1);
   EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");

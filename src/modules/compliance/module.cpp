@@ -225,7 +225,7 @@ void RegisterCommands(CommandRegistry& registry) {
 
 void RescanTouched(db::Database& db) {
   auto start = std::chrono::steady_clock::now();
-  auto done = compliance::RescanTouched(db);
+  auto done = compliance::RescanTouched(db, TodayShanghai());
   if (!done) {
     spdlog::error("compliance rescan failed: {}", done.error().message);
   } else if (*done > 0) {
