@@ -323,7 +323,9 @@ export interface Board {
   /** null before the first daily scan; absent from servers older than the daily scan's record. */
   last_scan?: DailyScan | null
   totals: SeverityCounts
+  by_status: { open: number; acknowledged: number }
   by_rule: { rule_id: string; rule_title: string; severity: Severity; count: number }[]
+  /** Active children only. */
   children: BoardChild[]
 }
 

@@ -441,11 +441,22 @@ Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& sc
     rules.push_back(boost::json::object{
         {"rule_id", rule}, {"rule_title", titles[rule]}, {"severity", severity}, {"count", n}});
   }
-  // Each child's light: red when any red finding lies in its subtree, else yellow, else green.
+  auto by_status = c.Query(
+      "SELECT status, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND org_path < $3 "
+      "AND status IN ('open', 'acknowledged') GROUP BY status",
+      {*period, org->path, end});
+  if (!by_status) return Fail(by_status.error());
+  std::map<std::string, std::int64_t> statuses{{"open", 0}, {"acknowledged", 0}};
+  for (std::size_t i = 0; i < by_status->size(); ++i) {
+    statuses[by_status->Text(i, 0)] = by_status->Int(i, 1);
+  }
+  // Each active child's light: red when any red finding lies in its subtree, else yellow, else
+  // green. A merged or dissolved child has no duties left, so no light.
   auto children = org::ChildrenOf(c, scope, org->id);
   if (!children) return Fail(children.error());
   boost::json::array lights;
   for (const auto& child : *children) {
+    if (child.status != "active") continue;
     auto counts = c.Query(
         "SELECT severity, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND org_path "
         "< $3 AND status IN ('open', 'acknowledged') GROUP BY severity",
@@ -470,6 +481,7 @@ Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& sc
       {"period", *period},
       {"last_scan", std::move(*last_scan)},
       {"totals", {{"red", totals["red"]}, {"yellow", totals["yellow"]}, {"info", totals["info"]}}},
+      {"by_status", {{"open", statuses["open"]}, {"acknowledged", statuses["acknowledged"]}}},
       {"by_rule", std::move(rules)},
       {"children", std::move(lights)}};
 }

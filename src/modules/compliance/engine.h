@@ -100,8 +100,9 @@ struct FindingQuery {
 Result<boost::json::object> ListFindings(db::Connection& c, const org::SubtreeScope& scope,
                                          const FindingQuery& query);
 
-//! The alert board of `org_id` for `period`: counts by rule and severity, and for each child
-//! organisation its light (red/yellow/green) and counts.
+//! The alert board of `org_id` for `period`: counts by rule and severity, by status (open,
+//! acknowledged), for each active child organisation its light (red/yellow/green) and counts, and
+//! the latest daily scan.
 Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& scope,
                                   std::int64_t org_id, const std::string& period);
 
