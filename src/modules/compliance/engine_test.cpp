@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "modules/member/demo.h"
+#include "modules/member/demo_for_tests.h"
 #include "modules/member/member_store.h"
 #include "platform/db/migrations.h"
 #include "platform/db/scratch_database.h"
@@ -28,15 +29,12 @@ class EngineTest : public ::testing::Test {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("zhibu-compliance-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
-    auto db = db::Database::Open("sqlite:" + (*dir_ / "z.db").string());
-    ASSERT_TRUE(db.has_value());
-    db_ = db->release();
-    ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
     cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
     member::InstallTreeHooks();
-    auto report =
-        member::GenerateDemo(*db_, *cipher_, member::CountyScale(), 11, std::string(kToday));
-    ASSERT_TRUE(report.has_value()) << report.error().message;
+    auto copy = member::OpenDemoCopy(*dir_ / "z.db", *cipher_, "1:" + std::string(32, 'k'),
+                                     member::CountyScale(), "county", 11, std::string(kToday));
+    ASSERT_TRUE(copy.has_value()) << copy.error().message;
+    db_ = copy->db.release();
     root_path_ = new std::string(Read("SELECT path FROM organisation WHERE parent_id IS NULL"));
   }
   static void TearDownTestSuite() {
