@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -248,6 +250,42 @@ TEST_F(EngineTest, FindingsAreResolvedByTheDataAndAcknowledgedWithANote) {
       [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, *root_path_, today); });
   ASSERT_TRUE(third.has_value());
   EXPECT_EQ(Read("SELECT status FROM finding WHERE id = " + open_id), "acknowledged");
+}
+
+// Hundreds of marks at once (a demo load, a large import) are rescanned by the root they lie
+// under, in one scan; a stopping server leaves every mark for its next start.
+TEST_F(EngineTest, ManyMarksAreRescannedByTheirRootAndAStopLeavesThemMarked) {
+  std::string today(kToday);
+  auto marked = db_->Write([&](db::Connection& c) -> Result<std::int64_t> {
+    auto rows = c.Query("SELECT path FROM organisation WHERE kind = 'branch' ORDER BY path LIMIT " +
+                            std::to_string(kRootRescanAbove + 50),
+                        {});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      if (auto t = Touch(c, rows->Text(i, 0)); !t) return Fail(t.error());
+    }
+    return static_cast<std::int64_t>(rows->size());
+  });
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  ASSERT_GT(static_cast<std::size_t>(*marked), kRootRescanAbove);
+  std::string before = Read("SELECT COUNT(*) FROM compliance_dirty");
+  EXPECT_GE(std::stoll(before), *marked);
+
+  std::atomic<bool> stopping{true};
+  auto stopped = RescanTouched(*db_, today, &stopping);
+  ASSERT_TRUE(stopped.has_value()) << stopped.error().message;
+  EXPECT_EQ(*stopped, 0);
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), before);
+
+  stopping = false;
+  auto rescanned = RescanTouched(*db_, today, &stopping);
+  ASSERT_TRUE(rescanned.has_value()) << rescanned.error().message;
+  EXPECT_EQ(*rescanned, 1);  // the demo county's one root
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
+  // And the stored findings are the scan's.
+  std::string lines = Lines(*root_path_);
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM finding WHERE period = '2026-11' AND status <> 'resolved'"),
+            std::to_string(std::count(lines.begin(), lines.end(), '\n')));
 }
 
 TEST_F(EngineTest, ASubtreeScanFindsOnlyWhatLiesInside) {
