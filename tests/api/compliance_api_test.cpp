@@ -16,8 +16,8 @@ namespace json = boost::json;
 class ComplianceApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
   }

@@ -97,8 +97,8 @@ std::vector<std::string> RowFor(const std::vector<std::string>& header, const Pe
 class ExchangeApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    server_ = new ServerProcess(*db_, {"--demo"});
+    db_ = TestDatabase::WithDemo().release();
+    server_ = new ServerProcess(*db_);
     admin_ = new Client(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = new Client(DemoLogIn(*server_, "shuji"));
     auto me = secretary_->Get("/api/v1/me").Json();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,12 +30,22 @@ class TestDatabase {
  public:
   TestDatabase();
   ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  //! A fresh database holding the demo county exactly as `zhibu serve --demo` first loads it, with
+  //! its key file. The county is generated once per test process (by a `serve --demo` on a template
+  //! database) and copied: the SQLite file, or `CREATE DATABASE … TEMPLATE` on PostgreSQL. A server
+  //! on the copy needs no `--demo`; its Log() starts with the demo's one-time passwords.
+  static std::unique_ptr<TestDatabase> WithDemo();
   const std::string& url() const { return url_; }
   bool is_postgres() const { return postgres_; }
   //! For SQLite: the file path.
   const std::string& path() const { return path_; }
   //! The field-encryption key file every server and command of this test uses.
   std::string key_file() const { return dir_ + "/zhibu.key"; }
+  //! What the first `serve --demo` printed (the demo accounts' one-time passwords), or empty.
+  const std::string& demo_log() const { return demo_log_; }
 
  private:
   bool postgres_ = false;
@@ -43,6 +54,7 @@ class TestDatabase {
   std::string dir_;
   std::string admin_url_;
   std::string name_;
+  std::string demo_log_;
 };
 
 //! Runs `zhibu ARGS…` to completion; answers exit code and combined output.
@@ -79,6 +91,7 @@ class ServerProcess {
   int pid_ = -1;
   int port_ = 0;
   std::string dir_;
+  std::string demo_log_;  //!< the database's demo_log(), shown before this server's own output
   bool exited_ = false;
 };
 

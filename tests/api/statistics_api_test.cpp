@@ -37,8 +37,8 @@ std::string DemoPassword(const std::string& log, const std::string& username) {
 class StatisticsApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(FirstLogIn(
         *server_, "zuzhibu", DemoPassword(server_->Log(), "zuzhibu"), "Organ-Dept-2026!pw"));
   }
