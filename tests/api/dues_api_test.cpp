@@ -1,9 +1,15 @@
 // The dues quote of spec 05 through the API and the CLI, on both backends.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 
+#include "demo_accounts.h"
 #include "harness.h"
 
 namespace zhibu::apitest {
@@ -84,6 +90,268 @@ TEST(DuesApiTest, QuoteAnswersTheContractOfSpec05OnTheApiAndTheCli) {
   auto three_decimals = RunZhibu({"dues", "quote", "--category", "retired", "--base", "1.005"});
   EXPECT_EQ(three_decimals.exit_code, 1);
   EXPECT_NE(three_decimals.output.find("money.too_precise"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zhibu::apitest
+
+namespace zhibu::apitest {
+namespace {
+
+//! The dues ledger on the demo county: bases, a quarter paid at once, 补交 and 预交 limits, an
+//! approved 免交, the six-month rule through the compliance engine, and subtree totals equal to the
+//! sum of the branches' ledgers.
+class DuesLedgerApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
+    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
+    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
+  }
+  static void TearDownTestSuite() {
+    admin_.reset();
+    secretary_.reset();
+    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
+    server_.reset();
+    db_.reset();
+  }
+  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
+    return server_->Send("POST", target, json::serialize(body), c.Headers());
+  }
+  //! YYYY-MM of the current month plus `months`.
+  static std::string Month(int months) {
+    std::string today = TodayInShanghai();
+    int index = std::stoi(today.substr(0, 4)) * 12 + std::stoi(today.substr(5, 2)) - 1 + months;
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d", index / 12, index % 12 + 1);
+    return text;
+  }
+
+  static std::unique_ptr<TestDatabase> db_;
+  static std::unique_ptr<ServerProcess> server_;
+  static std::unique_ptr<Client> admin_;
+  static std::unique_ptr<Client> secretary_;
+};
+
+std::unique_ptr<TestDatabase> DuesLedgerApiTest::db_;
+std::unique_ptr<ServerProcess> DuesLedgerApiTest::server_;
+std::unique_ptr<Client> DuesLedgerApiTest::admin_;
+std::unique_ptr<Client> DuesLedgerApiTest::secretary_;
+
+TEST_F(DuesLedgerApiTest, BasesPaymentsArrearsAndTheSixMonthRule) {
+  // Three full members of the secretary's branch who joined more than a year ago.
+  std::int64_t branch =
+      secretary_->Get("/api/v1/orgs/roots").Json().at("items").as_array()[0].at("id").as_int64();
+  auto members =
+      secretary_->Get("/api/v1/members?status=full&page_size=50&org=" + std::to_string(branch))
+          .Json();
+  std::vector<std::int64_t> ids;
+  for (const auto& m : members.at("items").as_array()) {
+    if (std::string(m.at("joined_on").as_string()) < Month(-14))
+      ids.push_back(m.at("id").as_int64());
+  }
+  ASSERT_GE(ids.size(), 3u) << json::serialize(members);
+  auto base_path = [](std::int64_t id) {
+    return "/api/v1/members/" + std::to_string(id) + "/dues/bases";
+  };
+
+  // Bases: 5000.01 employed → 75.00 (第二条), in force from 8 months ago.
+  for (std::int64_t id : ids) {
+    auto declared =
+        Post(*secretary_, base_path(id),
+             {{"category", "employed"}, {"base", "5000.01"}, {"effective_month", Month(-8)}});
+    ASSERT_EQ(declared.status, 201) << declared.body;
+    EXPECT_EQ(declared.Json().at("amount").as_string(), "75.00");
+    EXPECT_EQ(declared.Json().at("rule").as_string(), "中组发〔2008〕3号 第二条");
+  }
+  auto bad_base =
+      Post(*secretary_, base_path(ids[0]),
+           {{"category", "employed"}, {"base", "5000.001"}, {"effective_month", Month(0)}});
+  EXPECT_EQ(bad_base.status, 400);
+  EXPECT_EQ(bad_base.Json().at("error").at("field").as_string(), "base");
+  auto float_base =
+      Post(*secretary_, base_path(ids[0]),
+           {{"category", "employed"}, {"base", 5000.5}, {"effective_month", Month(0)}});
+  EXPECT_EQ(float_base.status, 400) << "a JSON number with a fraction never reaches the money path";
+
+  // Member 0 pays nothing. Member 1 has an approved 免交 for the same months (第七条).
+  auto exempt = Post(*secretary_, "/api/v1/members/" + std::to_string(ids[1]) + "/dues/reductions",
+                     {{"from_month", Month(-8)},
+                      {"to_month", Month(0)},
+                      {"amount", "0"},
+                      {"reason", "长期患病，生活困难"},
+                      {"approved_by", "中共某某镇委员会"},
+                      {"approval_ref", "某党发〔2026〕12号"},
+                      {"approved_on", TodayInShanghai()}});
+  ASSERT_EQ(exempt.status, 201) << exempt.body;
+  EXPECT_TRUE(exempt.Json().at("exempt").as_bool());
+  auto no_approval =
+      Post(*secretary_, "/api/v1/members/" + std::to_string(ids[1]) + "/dues/reductions",
+           {{"from_month", Month(-1)},
+            {"to_month", Month(0)},
+            {"amount", "0"},
+            {"reason", "困难"},
+            {"approved_by", ""},
+            {"approval_ref", "x"},
+            {"approved_on", TodayInShanghai()}});
+  EXPECT_EQ(no_approval.status, 400);
+  EXPECT_EQ(no_approval.Json().at("error").at("field").as_string(), "approved_by");
+
+  // Member 2 pays the last two months at once, then tries the edges of 第十二条.
+  auto pay = [&](const json::object& body) {
+    json::object full = body;
+    full["member_id"] = ids[2];
+    full["method"] = "cash";
+    full["paid_on"] = TodayInShanghai();
+    return Post(*secretary_, "/api/v1/dues/payments", full);
+  };
+  auto paid = pay({{"months", json::array{Month(-2), Month(-1)}}, {"extra", "1000.00"}});
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  json::object receipt = paid.Json().as_object();
+  EXPECT_EQ(receipt.at("total").as_string(), "1150.00");
+  EXPECT_TRUE(receipt.at("extra_for_centre").as_bool())
+      << "第十一条: 1000.00 extra goes to the Centre";
+  std::string receipt_no(receipt.at("receipt_no").as_string());
+  EXPECT_EQ(pay({{"months", json::array{Month(-1)}}}).status, 409) << "already paid";
+  auto too_old = pay({{"months", json::array{Month(-7)}}});
+  EXPECT_EQ(too_old.status, 422) << too_old.body;
+  EXPECT_EQ(too_old.ErrorCode(), "dues.back_payment_too_old");
+  EXPECT_EQ(too_old.Json().at("error").at("field").as_string(), "months[0]");
+  auto six_late = pay({{"months", json::array{Month(-6)}}});
+  EXPECT_EQ(six_late.status, 201) << "6 months late is still 补交: " << six_late.body;
+  auto ahead = pay({{"months", json::array{Month(1)}}});
+  EXPECT_EQ(ahead.ErrorCode(), "dues.prepayment_not_allowed");
+  auto four = pay({{"months", json::array{Month(-5), Month(-4), Month(-3), Month(0)}}});
+  EXPECT_EQ(four.ErrorCode(), "dues.too_many_months");
+  auto above = pay({{"months", json::array{Month(0)}}, {"amount", "75.01"}});
+  EXPECT_EQ(above.ErrorCode(), "dues.amount_above_due");
+
+  // The card shows the months; the ledger of last month has member 2 paid, member 0 owing.
+  auto card = secretary_->Get("/api/v1/members/" + std::to_string(ids[2]) +
+                              "/dues?year=" + Month(-1).substr(0, 4));
+  ASSERT_EQ(card.status, 200) << card.body;
+  auto ledger =
+      secretary_->Get("/api/v1/dues/ledger?org=" + std::to_string(branch) + "&month=" + Month(-1));
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  std::map<std::int64_t, json::object> lines;
+  json::value ledger_json = ledger.Json();
+  for (const auto& line : ledger_json.at("items").as_array()) {
+    lines[line.at("member_id").as_int64()] = line.as_object();
+  }
+  EXPECT_EQ(lines.at(ids[2]).at("paid").as_string(), "75.00");
+  EXPECT_EQ(lines.at(ids[0]).at("owed").as_string(), "75.00");
+  EXPECT_EQ(lines.at(ids[1]).at("due").as_string(), "0.00");
+  EXPECT_TRUE(lines.at(ids[1]).at("reduced").as_bool());
+
+  // Arrears: member 0 owes 8 months in a row and is flagged; member 1 (免交) is not listed.
+  auto arrears = secretary_->Get("/api/v1/dues/arrears?org=" + std::to_string(branch)).Json();
+  std::map<std::int64_t, json::object> owing;
+  for (const auto& a : arrears.at("items").as_array())
+    owing[a.at("member_id").as_int64()] = a.as_object();
+  ASSERT_TRUE(owing.contains(ids[0]));
+  EXPECT_EQ(owing.at(ids[0]).at("unpaid_run").as_array().size(), 8u);
+  EXPECT_TRUE(owing.at(ids[0]).at("six_months").as_bool());
+  EXPECT_FALSE(owing.contains(ids[1]));
+
+  // The compliance engine flags member 0 (党章 第九条), never member 1 with the approved 免交.
+  auto scan = Post(*admin_, "/api/v1/findings/scan", {{"org_id", branch}});
+  ASSERT_EQ(scan.status, 200) << scan.body;
+  auto findings =
+      admin_->Get("/api/v1/findings?rule=dues.member.six_months_unpaid&page_size=200").Json();
+  std::set<std::int64_t> flagged;
+  for (const auto& f : findings.at("items").as_array())
+    flagged.insert(f.at("subject_id").as_int64());
+  EXPECT_TRUE(flagged.contains(ids[0])) << json::serialize(findings);
+  EXPECT_FALSE(flagged.contains(ids[1]));
+  EXPECT_FALSE(flagged.contains(ids[2]));
+
+  // A cancelled receipt no longer counts, and is kept.
+  auto cancel = Post(*secretary_, "/api/v1/dues/receipts/" + receipt_no + "/cancel",
+                     {{"reason", "录入错误"}});
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  EXPECT_EQ(
+      Post(*secretary_, "/api/v1/dues/receipts/" + receipt_no + "/cancel", {{"reason", "again"}})
+          .status,
+      409);
+  auto after =
+      secretary_->Get("/api/v1/dues/ledger?org=" + std::to_string(branch) + "&month=" + Month(-1))
+          .Json();
+  for (const auto& line : after.at("items").as_array()) {
+    if (line.at("member_id").as_int64() == ids[2]) {
+      EXPECT_EQ(line.at("paid").as_string(), "0.00");
+    }
+  }
+
+  // Out of scope: the secretary cannot see the county's totals or another branch's ledger.
+  json::value roots = admin_->Get("/api/v1/orgs/roots").Json();
+  std::int64_t county = roots.at("items").as_array()[0].at("id").as_int64();
+  EXPECT_EQ(secretary_->Get("/api/v1/dues/totals?org=" + std::to_string(county)).status, 404);
+}
+
+TEST_F(DuesLedgerApiTest, SubtreeTotalsEqualTheSumOfTheBranchLedgers) {
+  json::value roots = admin_->Get("/api/v1/orgs/roots").Json();
+  std::int64_t county = roots.at("items").as_array()[0].at("id").as_int64();
+  // Bases and payments in a few branches across the county, so that the sums are not all zero.
+  auto members = admin_->Get("/api/v1/members?status=full&page_size=200").Json();
+  int declared = 0;
+  for (const auto& m : members.at("items").as_array()) {
+    if (declared == 40) break;
+    if (std::string(m.at("joined_on").as_string()) >= Month(-3)) continue;
+    std::int64_t id = m.at("id").as_int64();
+    auto b = Post(*admin_, "/api/v1/members/" + std::to_string(id) + "/dues/bases",
+                  {{"category", declared % 2 ? "retired" : "employed"},
+                   {"base", declared % 3 ? "3000.01" : "12000"},
+                   {"effective_month", Month(-3)}});
+    if (b.status != 201) continue;  // e.g. a member already given a base by the other test
+    ++declared;
+    if (declared % 4 != 0) {
+      auto p = Post(*admin_, "/api/v1/dues/payments",
+                    {{"member_id", id},
+                     {"months", json::array{Month(-1)}},
+                     {"method", "transfer"},
+                     {"paid_on", TodayInShanghai()}});
+      EXPECT_EQ(p.status, 201) << p.body;
+    }
+  }
+  ASSERT_GT(declared, 10);
+  auto totals =
+      admin_->Get("/api/v1/dues/totals?org=" + std::to_string(county) + "&month=" + Month(-1));
+  ASSERT_EQ(totals.status, 200) << totals.body;
+  json::value totals_json = totals.Json();
+  const auto& branches = totals_json.at("branches").as_array();
+  ASSERT_GT(branches.size(), 10u);
+  std::int64_t members_sum = 0;
+  // Sums in fen, from the two-decimal text the API answers.
+  auto fen = [](const json::value& v) {
+    std::string s(v.as_string());
+    auto dot = s.find('.');
+    return std::stoll(s.substr(0, dot)) * 100 + std::stoll(s.substr(dot + 1));
+  };
+  std::int64_t due = 0, paid = 0, owed = 0;
+  for (const auto& b : branches) {
+    auto ledger =
+        admin_->Get("/api/v1/dues/ledger?org=" + std::to_string(b.at("org_id").as_int64()) +
+                    "&month=" + Month(-1));
+    ASSERT_EQ(ledger.status, 200) << ledger.body;
+    json::value ledger_json = ledger.Json();
+    const auto& t = ledger_json.at("totals");
+    members_sum += t.at("members").as_int64();
+    due += fen(t.at("due"));
+    paid += fen(t.at("paid"));
+    owed += fen(t.at("owed"));
+  }
+  const auto& all = totals_json.at("totals");
+  EXPECT_EQ(all.at("members").as_int64(), members_sum);
+  EXPECT_EQ(fen(all.at("due")), due);
+  EXPECT_EQ(fen(all.at("paid")), paid);
+  EXPECT_EQ(fen(all.at("owed")), owed);
+  EXPECT_GT(paid, 0);
+
+  auto remittance = admin_->Get("/api/v1/dues/remittance?org=" + std::to_string(county)).Json();
+  EXPECT_EQ(remittance.at("share_percent").as_int64(), 5);
+  EXPECT_EQ(remittance.at("due_by").as_string(),
+            std::to_string(std::stoi(TodayInShanghai().substr(0, 4)) + 1) + "-04-30");
 }
 
 }  // namespace

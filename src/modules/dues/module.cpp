@@ -1,7 +1,8 @@
-//! 党费 (spec 05): the monthly dues of the 2008 rules (中组发〔2008〕3号). This first part is the
-//! quote: `GET /api/v1/dues/quote?category=&base=[&amount=]` for any signed-in user (an API token
-//! needs the `dues.quote` scope) and `zhibu dues quote --category … --base …`, both answering the
-//! JSON of spec 05 with the article that produced the amount (the rules are in quote.h).
+//! 党费 (spec 05): the monthly dues of
+//! 《关于中国共产党党费收缴、使用和管理的规定》(中组发〔2008〕3号) — the quote of 第二～六条 on the
+//! API and the CLI (quote.h), members' bases and approved reductions, payments with receipts, the
+//! branch ledger, subtree totals, arrears and the yearly remittance (dues_store.h), and the
+//! six-month rule in the compliance engine (rules.h).
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -9,43 +10,18 @@
 #include <optional>
 #include <string>
 
+#include "modules/dues/dues_store.h"
 #include "modules/dues/quote.h"
-#include "platform/auth/auth_routes.h"
-#include "platform/auth/identity.h"
+#include "modules/dues/routes.h"
+#include "modules/dues/rules.h"
+#include "platform/db/migrations.h"
 #include "platform/module/manifest.h"
 
 namespace zhibu::modules {
 namespace {
 
-constexpr std::string_view kQuoteScope = "dues.quote";
 constexpr int kExitOk = 0;
 constexpr int kExitUserError = 1;
-
-http::Response QuoteRoute(auth::IdentityService& identity, http::Request& request) {
-  auto caller = auth::RequireSignedIn(identity, request, kQuoteScope);
-  if (!caller) return http::Response::FromError(caller.error(), request.request_id);
-  auto category = request.QueryParam("category");
-  if (!category || category->empty()) {
-    return http::Response::FromError(
-        Error::Invalid("dues.category_missing", "category：缺少党员类别", "category"),
-        request.request_id);
-  }
-  auto base = request.QueryParam("base");
-  auto amount = request.QueryParam("amount");
-  auto quote =
-      dues::QuoteFromText(*category, base ? std::optional<std::string_view>(*base) : std::nullopt,
-                          amount ? std::optional<std::string_view>(*amount) : std::nullopt);
-  if (!quote) return http::Response::FromError(quote.error(), request.request_id);
-  return http::Response::Json(200, dues::QuoteJson(*quote));
-}
-
-void RegisterRoutes(ModuleContext& context) {
-  auth::IdentityService& identity = context.identity;
-  context.router.Add(
-      http::Method::kGet, "/api/v1/dues/quote",
-      [&identity](http::Request& request) { return QuoteRoute(identity, request); },
-      "党费测算（中组发〔2008〕3号）");
-}
 
 struct QuoteOptions {
   std::string category;
@@ -89,14 +65,32 @@ const ModuleManifest& dues_module() {
       .name = "dues",
       .title = "党费管理",
       .optional = false,
-      .depends_on = {},
-      .migrations = nullptr,
-      .register_routes = RegisterRoutes,
-      .permissions = {{std::string(kQuoteScope), "党费测算"}},
-      .role_permissions = {{"integration", {std::string(kQuoteScope)}}},
+      .depends_on = {"org", "member"},
+      .migrations = [] { return db::MigrationsFromFiles("dues", embedded::dues_migrations()); },
+      .register_routes = dues::RegisterRoutes,
+      .permissions = {{"dues.quote", "党费测算"},
+                      {std::string(dues::kReadPermission), "查看党费台账"},
+                      {std::string(dues::kWritePermission), "登记党费基数与交纳"}},
+      .role_permissions = {{"integration", {"dues.quote"}},
+                           {"org_department_admin", {"dues.read", "dues.write"}},
+                           {"party_committee_secretary", {"dues.read", "dues.write"}},
+                           {"branch_secretary", {"dues.read", "dues.write"}},
+                           {"organising_member", {"dues.read", "dues.write"}}},
       .encrypted_columns = {},
-      .settings = {},
-      .rules = {},
+      .settings = {{std::string(dues::kAllowPrepaymentSetting),
+                    "允许预交以后月份的党费（1 允许，0 不允许）", "", 0, 0, 1,
+                    "中组发〔2008〕3号 "
+                    "只规定按月、按季交纳和补交，没有规定预交；有的地方明确不得一次交一年"},
+                   {std::string(dues::kYearlyBaseSetting),
+                    "每年初核定一次月交纳额（1 是：基数自 1 月起执行；0 否：自工资变化当月起执行）",
+                    "", 0, 0, 1,
+                    "中组发〔2008〕3号 "
+                    "第十条（自领取新工资当月起）；中央和国家机关做法为每年初核定、年内一般不变"},
+                   {std::string(dues::kArrearsNoticeSetting), "连续欠交几个月起提示", "个月", 3, 1,
+                    5, "第十三条以 6 个月为限；提前提示便于补交（第十二条补交一般不超过 6 个月）"},
+                   {std::string(dues::kRemittancePercentSetting), "党费上缴比例", "%", 5, 5, 10,
+                    "中组发〔2008〕3号 第十五条 5%；第十六条 铁路、民航系统 10%"}},
+      .rules = dues::Rules(),
       .periodic_tasks = {},
       .register_commands = RegisterCommands,
       .load_demo = nullptr,
