@@ -10,12 +10,14 @@
 #include <optional>
 #include <string>
 
+#include "modules/dues/demo.h"
 #include "modules/dues/dues_store.h"
 #include "modules/dues/quote.h"
 #include "modules/dues/routes.h"
 #include "modules/dues/rules.h"
 #include "platform/db/migrations.h"
 #include "platform/module/manifest.h"
+#include "platform/util/clock.h"
 
 namespace zhibu::modules {
 namespace {
@@ -93,7 +95,8 @@ const ModuleManifest& dues_module() {
       .rules = dues::Rules(),
       .periodic_tasks = {},
       .register_commands = RegisterCommands,
-      .load_demo = nullptr,
+      .load_demo =
+          [](DemoContext& context) { return dues::LoadDemoDues(context.db, TodayShanghai()); },
   };
   return manifest;
 }
