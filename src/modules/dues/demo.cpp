@@ -27,7 +27,8 @@ std::uint64_t Mix(std::uint64_t x) {
 
 //! The demo town: the parent of the organisation the demo 支部书记 is granted on.
 constexpr std::string_view kDemoTown =
-    "SELECT p.path FROM role_grant g JOIN organisation o ON o.id = g.organisation_id JOIN organisation p "
+    "SELECT p.path FROM role_grant g JOIN organisation o ON o.id = g.organisation_id JOIN "
+    "organisation p "
     "ON p.id = o.parent_id WHERE g.role = 'branch_secretary' ORDER BY g.id LIMIT 1";
 
 constexpr std::string_view kTownMembers =
