@@ -99,7 +99,8 @@ class OrglifeApiTest : public ::testing::Test {
                      {"code", "ORGLIFE-TEST-" + Num(serial)},
                      {"name", "中共测试第" + Num(serial) + "支部委员会"},
                      {"kind", "branch"},
-                     {"domain", "rural"}});
+                     {"domain", "rural"},
+                     {"founded_on", "2015-07-01"}});
     EXPECT_EQ(org.status, 201) << org.body;
     b.id = org.Json().at("id").as_int64();
     for (int i = 0; i < full + probationary; ++i) {
@@ -408,6 +409,57 @@ TEST_F(OrglifeApiTest, RecordsOutsideTheCallersSubtreeAreNotFound) {
   auto review =
       Post(*secretary_, "/api/v1/meetings/" + Num(foreign) + "/review", {{"decision", "accept"}});
   EXPECT_EQ(review.status, 403) << review.body;
+}
+
+TEST_F(OrglifeApiTest, DutiesAndTheSixMonthRuleBecomeFindingsAndAreResolvedByRecords) {
+  Branch b = MakeBranch(4, 0, 0);
+  // 主题党日 on the 1st of the month (a local setting): from today on it is due or missed.
+  auto set = Send(*admin_, "PUT", "/api/v1/settings/orglife.theme_day_of_month", {{"value", 1}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  auto scan = [&] {
+    auto r = Post(*admin_, "/api/v1/findings/scan", {{"org_id", b.id}});
+    EXPECT_EQ(r.status, 200) << r.body;
+  };
+  auto findings = [&](const std::string& rule) {
+    auto r = admin_->Get("/api/v1/findings?org=" + Num(b.id) + "&rule=" + rule);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  };
+  scan();
+  auto theme = findings("orglife.theme_day.monthly");
+  ASSERT_EQ(theme.at("total").as_int64(), 1) << json::serialize(theme);
+  std::string severity = Str(theme.at("items").as_array()[0], "severity");
+  EXPECT_TRUE(severity == "yellow" || severity == "red") << severity;
+  EXPECT_NE(Str(theme.at("items").as_array()[0], "rule_title").find("主题党日"), std::string::npos);
+  // A branch that offers no organisational life is the branch's failure, not its members'.
+  EXPECT_EQ(findings("orglife.member.six_months_without_life").at("total").as_int64(), 0);
+
+  // Held today and submitted: the duty is met; members absent with no record for six months are
+  // flagged (党章 第九条), the one present and the one on leave are not.
+  json::object record = Record(b.id, "theme_day", {b.full[0]}, {b.full[1]});
+  record["planned_start"] = today_ + "T00:00";
+  record["planned_end"] = today_ + "T00:01";
+  record["actual_start"] = today_ + "T00:00";
+  record["actual_end"] = today_ + "T00:01";
+  std::int64_t id = Create(*admin_, record);
+  ASSERT_EQ(admin_->Post("/api/v1/meetings/" + Num(id) + "/submit").status, 200);
+  scan();
+  EXPECT_EQ(findings("orglife.theme_day.monthly").at("total").as_int64(), 0);
+  auto resolved = admin_
+                      ->Get("/api/v1/findings?org=" + Num(b.id) +
+                            "&rule=orglife.theme_day.monthly&status=resolved")
+                      .Json();
+  EXPECT_EQ(resolved.at("total").as_int64(), 1);
+  auto absent = findings("orglife.member.six_months_without_life");
+  std::set<std::int64_t> flagged;
+  for (const auto& f : absent.at("items").as_array()) {
+    EXPECT_EQ(Str(f, "severity"), "red");
+    flagged.insert(f.at("subject_id").as_int64());
+  }
+  EXPECT_EQ(flagged, (std::set<std::int64_t>{b.full[2], b.full[3]}));
+  ASSERT_EQ(
+      Send(*admin_, "PUT", "/api/v1/settings/orglife.theme_day_of_month", {{"value", 10}}).status,
+      200);
 }
 
 TEST_F(OrglifeApiTest, BadInputNamesTheField) {

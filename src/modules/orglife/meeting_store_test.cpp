@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "modules/org/subtree_scope.h"
+#include "modules/orglife/rules.h"
 #include "platform/db/migrations.h"
 #include "platform/db/scratch_database.h"
 #include "platform/module/manifest.h"
@@ -263,6 +265,112 @@ TEST_P(MeetingStoreTest, SubmissionFixesTheRecordAndCountsAttendanceForTheMember
                          *id, "accept", {});
   });
   ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
+}
+
+//! The organisational-life rules over the town on 2026-11-23: the findings of `rule` as
+//! (subject id, severity).
+std::vector<std::pair<std::int64_t, std::string>> Findings(db::Database& db, std::int64_t town,
+                                                           std::string_view rule) {
+  auto found = db.Read([&](db::Connection& c) -> Result<std::vector<compliance::Finding>> {
+    std::string path = "/" + std::to_string(town) + "/";
+    compliance::ScanContext ctx{
+        c, path, org::SubtreeEnd(path), *compliance::ParsePeriod("2026-11"), "2026-11-23", {}};
+    for (const auto& spec : OrgLifeRules()) {
+      if (spec.id == rule) return spec.scan(ctx);
+    }
+    return Fail(Error::Internal("test.rule", std::string(rule)));
+  });
+  EXPECT_TRUE(found.has_value()) << found.error().message;
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (const auto& f : found.value_or(std::vector<compliance::Finding>{})) {
+    out.emplace_back(f.subject_id, f.severity);
+  }
+  return out;
+}
+
+TEST_P(MeetingStoreTest, AMobileMembersLifeAtTheDestinationCountsForTheirHome) {
+  auto held = [&](std::int64_t org, std::string kind, std::string day,
+                  std::vector<AttendanceInput> attendance) {
+    MeetingInput in = Input(org, std::move(kind), day);
+    in.actual_start = day + "T09:00";
+    in.actual_end = day + "T10:00";
+    in.place = "会议室";
+    in.host_name = "主持人";
+    in.recorder_name = "记录人";
+    in.minutes = "记录";
+    in.attendance = std::move(attendance);
+    auto id = Create(in);
+    EXPECT_TRUE(id.has_value()) << id.error().message;
+    auto done = db().Write([&](db::Connection& c) {
+      return SubmitMeeting(c, org::SubtreeScope::Everything(), change_, id.value_or(0));
+    });
+    EXPECT_TRUE(done.has_value()) << done.error().message;
+    return id.value_or(0);
+  };
+  const std::string_view rule = "orglife.member.six_months_without_life";
+  // B holds its 主题党日 without the member away; nothing of theirs anywhere yet.
+  held(b_, "theme_day", "2026-11-10", {{moved_, "", "present", ""}, {mobile_, "", "absent", ""}});
+  auto before = Findings(db(), town_, rule);
+  EXPECT_NE(std::find(before.begin(), before.end(), std::pair{mobile_, std::string("red")}),
+            before.end());
+  EXPECT_EQ(
+      std::count_if(before.begin(), before.end(), [&](const auto& f) { return f.first == moved_; }),
+      0);
+  // At A, where the member is attached, they take part: that counts for B too.
+  held(a_, "theme_day", "2026-11-05",
+       {{mobile_, "", "present", ""}, {full_[0], "", "present", ""}});
+  auto after = Findings(db(), town_, rule);
+  EXPECT_EQ(
+      std::count_if(after.begin(), after.end(), [&](const auto& f) { return f.first == mobile_; }),
+      0);
+  // A's members absent from it are flagged (A now offers organisational life); the member on
+  // leave with a reason is not.
+  held(a_, "party_lecture", "2026-11-06",
+       {{full_[1], "", "leave", "住院"}, {full_[3], "", "present", ""}});
+  auto members = Findings(db(), town_, rule);
+  auto flagged = [&](std::int64_t id) {
+    return std::count_if(members.begin(), members.end(),
+                         [&](const auto& f) { return f.first == id; }) > 0;
+  };
+  EXPECT_TRUE(flagged(full_[2]));
+  EXPECT_FALSE(flagged(full_[0]));
+  EXPECT_FALSE(flagged(full_[1]));
+
+  // A, with a committee since February, has held no 支委会 in November: yellow on the 23rd.
+  auto committee = Findings(db(), town_, "orglife.committee_meeting.monthly");
+  EXPECT_NE(std::find(committee.begin(), committee.end(), std::pair{a_, std::string("yellow")}),
+            committee.end());
+  EXPECT_EQ(std::count_if(committee.begin(), committee.end(),
+                          [&](const auto& f) { return f.first == b_; }),
+            0)
+      << "B has no committee";
+  // B held its 主题党日; A too.
+  auto theme = Findings(db(), town_, "orglife.theme_day.monthly");
+  EXPECT_TRUE(theme.empty());
+
+  // A 党员大会 that votes with two of its six voting members present.
+  MeetingInput general = Input(a_, "branch_general_meeting", "2026-11-12");
+  general.actual_start = "2026-11-12T09:00";
+  general.actual_end = "2026-11-12T10:00";
+  general.place = "会议室";
+  general.host_name = "主持人";
+  general.recorder_name = "记录人";
+  general.minutes = "记录";
+  general.attendance =
+      std::vector<AttendanceInput>{{full_[0], "", "present", ""}, {full_[1], "", "present", ""}};
+  VoteInput vote;
+  vote.resolution = "表决";
+  vote.ballots = {{full_[0], "yes"}, {full_[1], "yes"}};
+  general.votes = std::vector<VoteInput>{vote};
+  auto id = Create(general);
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  ASSERT_TRUE(db().Write([&](db::Connection& c) {
+                    return SubmitMeeting(c, org::SubtreeScope::Everything(), change_, *id);
+                  })
+                  .has_value());
+  auto votes = Findings(db(), town_, "orglife.general_meeting.vote_without_quorum");
+  ASSERT_EQ(votes.size(), 1u);
+  EXPECT_EQ(votes[0].first, *id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MeetingStoreTest,

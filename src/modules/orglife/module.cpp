@@ -6,6 +6,7 @@
 
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/routes.h"
+#include "modules/orglife/rules.h"
 #include "platform/module/manifest.h"
 
 namespace zhibu::modules {
@@ -38,8 +39,53 @@ const ModuleManifest& orglife_module() {
                            {"publicity_member", {std::string(kReadPermission)}},
                            {"discipline_member", {std::string(kReadPermission)}}},
       .encrypted_columns = {},
-      .settings = {},
-      .rules = {},
+      .settings =
+          {{.key = std::string(orglife::kThemeDaySetting),
+            .title = "主题党日固定日期（每月几日）",
+            .unit = "日",
+            .default_value = 10,
+            .min = 1,
+            .max = 28,
+            .source = "本地做法：党员教育管理工作条例 第十六条要求每月开展1次主题党日，"
+                      "“每月相对固定1天”由各地确定（如涪陵每月10日）"},
+           {.key = std::string(orglife::kPartyLectureMonthsSetting),
+            .title = "党课频次（每几个月至少1次）",
+            .unit = "个月",
+            .default_value = 3,
+            .min = 1,
+            .max = 12,
+            .source = "本地做法：支部工作条例 第十六条未规定党课次数，“每季度至少1次”"
+                      "为常见的地方规定（rules.md §1.4）；自1月起按此月数分段"},
+           {.key = std::string(orglife::kDueSoonMonthSetting),
+            .title = "每月任务临近期限提醒（提前天数）",
+            .unit = "天",
+            .default_value = 7,
+            .min = 1,
+            .max = 27,
+            .source = "本地做法：支委会、党小组会、主题党日在期限前多少天尚未开展时黄灯提醒"},
+           {.key = std::string(orglife::kDueSoonQuarterSetting),
+            .title = "每季度任务临近期限提醒（提前天数）",
+            .unit = "天",
+            .default_value = 15,
+            .min = 1,
+            .max = 88,
+            .source = "本地做法：支部党员大会、党课在期限前多少天尚未召开时黄灯提醒"},
+           {.key = std::string(orglife::kDueSoonYearSetting),
+            .title = "每年任务临近期限提醒（提前天数）",
+            .unit = "天",
+            .default_value = 31,
+            .min = 1,
+            .max = 364,
+            .source = "本地做法：组织生活会（一般安排在第四季度）、民主评议党员在年底前多少天"
+                      "尚未开展时黄灯提醒"},
+           {.key = std::string(orglife::kAbsenceNoticeSetting),
+            .title = "党员未参加组织生活提前提醒（月数）",
+            .unit = "个月",
+            .default_value = 5,
+            .min = 1,
+            .max = 5,
+            .source = "本地做法：党章 第九条以连续6个月为限，此前多少个月起黄灯提醒党支部"}},
+      .rules = orglife::OrgLifeRules(),
       .periodic_tasks = {},
       .register_commands = {},
       .load_demo = {},

@@ -49,6 +49,7 @@ CREATE TABLE meeting_record (
 );
 CREATE INDEX meeting_record_org ON meeting_record (org_id, kind, held_on);
 CREATE INDEX meeting_record_held ON meeting_record (kind, held_on, org_id) WHERE counted = 1;
+CREATE INDEX meeting_record_counted ON meeting_record (held_on, org_id) WHERE counted = 1;
 CREATE INDEX meeting_record_status ON meeting_record (status, held_on);
 CREATE INDEX meeting_record_correction ON meeting_record (correction_of) WHERE correction_of IS NOT NULL;
 CREATE TABLE meeting_attendance (
@@ -110,3 +111,5 @@ CREATE TABLE meeting_review_problem (
   note TEXT NOT NULL
 );
 CREATE INDEX meeting_review_problem_org ON meeting_review_problem (org_id, item);
+-- The members of a 党小组 (党小组会: who is expected; the group duty: which groups have members).
+CREATE INDEX member_group ON member (group_id) WHERE group_id IS NOT NULL;
