@@ -147,11 +147,13 @@ TEST_P(DailyScanTest, RunsOnceADayFromTheHourOfTheSetting) {
   // The hour is a setting within 0–23: from 22 o'clock, the next day at 21:59:59 waits and 22:00
   // runs.
   auto set = db.Write([](db::Connection& c) {
-    return settings::SetInteger(c, audit::Actor{.name = "test"}, 1, kDailyScanHourSetting, 22);
+    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, ""}, 1,
+                                kDailyScanHourSetting, 22);
   });
   ASSERT_TRUE(set.has_value()) << set.error().message;
   auto out_of_bounds = db.Write([](db::Connection& c) {
-    return settings::SetInteger(c, audit::Actor{.name = "test"}, 1, kDailyScanHourSetting, 24);
+    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, ""}, 1,
+                                kDailyScanHourSetting, 24);
   });
   ASSERT_FALSE(out_of_bounds.has_value());
   EXPECT_EQ(out_of_bounds.error().field, "value");
