@@ -182,6 +182,24 @@ std::unique_ptr<Client> OrglifeApiTest::admin_;
 std::unique_ptr<Client> OrglifeApiTest::secretary_;
 std::unique_ptr<Client> OrglifeApiTest::auditor_;
 
+TEST_F(OrglifeApiTest, TheDemoCountyHasAYearOfRecordsWithAttendance) {
+  // The 支部书记's branch: twelve 主题党日 and the rest, archived after review.
+  auto themes = secretary_->Get("/api/v1/meetings?kind=theme_day&page_size=50");
+  ASSERT_EQ(themes.status, 200) << themes.body;
+  auto list = themes.Json();
+  EXPECT_GE(list.at("total").as_int64(), 11);
+  EXPECT_LE(list.at("total").as_int64(), 12);
+  std::set<std::string> statuses;
+  for (const auto& m : list.at("items").as_array()) statuses.insert(Str(m, "status"));
+  EXPECT_TRUE(statuses.contains("archived"));
+  std::int64_t first = list.at("items").as_array().back().at("id").as_int64();
+  auto record = secretary_->Get("/api/v1/meetings/" + Num(first)).Json();
+  EXPECT_FALSE(record.at("attendance").at("items").as_array().empty());
+  EXPECT_GT(record.at("attendance").at("counts").at("present").as_int64(), 0);
+  EXPECT_FALSE(record.at("reviews").as_array().empty());
+  EXPECT_GE(secretary_->Get("/api/v1/meetings?status=archived").Json().at("total").as_int64(), 20);
+}
+
 TEST_F(OrglifeApiTest, CommitteeMeetingWithHalfTheCommitteePresentIsRefusedForWantOfQuorum) {
   Branch b = MakeBranch(6, 0, 4);
   // Two of the four committee members: half, not more than half.

@@ -4,6 +4,7 @@
 //! archiving and linked corrections; the frequency duties and the 6-month rule as compliance
 //! rules; a year of demo records.
 
+#include "modules/orglife/demo.h"
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/routes.h"
 #include "modules/orglife/rules.h"
@@ -87,8 +88,8 @@ const ModuleManifest& orglife_module() {
             .source = "本地做法：党章 第九条以连续6个月为限，此前多少个月起黄灯提醒党支部"}},
       .rules = orglife::OrgLifeRules(),
       .periodic_tasks = {},
-      .register_commands = {},
-      .load_demo = {},
+      .register_commands = orglife::RegisterCommands,
+      .load_demo = orglife::LoadDemo,
   };
   return manifest;
 }

@@ -43,14 +43,17 @@ constexpr std::string_view kLifeOffered =
     "SELECT DISTINCT CASE WHEN o.kind = 'group' THEN o.parent_id ELSE r.org_id END FROM "
     "meeting_record r JOIN organisation o ON o.id = r.org_id WHERE r.counted = 1 AND r.held_on > "
     "$1 AND r.held_on <= $2 AND o.path >= $3 AND o.path < $4";
-//! Members of the subtree (not hardship-exempt: 党员教育管理工作条例 第二十三条) with their last
-//! organisational life anywhere and their first day in the deployment.
+//! Members of the subtree (not hardship-exempt: 党员教育管理工作条例 第二十三条) whose last
+//! organisational life anywhere is on or before $4 (or who have none), with their first day in
+//! the deployment. One index seek per member for the last life; the rest only for those kept ($4
+//! lies a few days after the notice threshold: JudgeAbsence decides exactly, months being uneven).
 constexpr std::string_view kMembersLastLife =
-    "SELECT m.id, m.name, m.org_id, m.org_path, (SELECT MAX(a.counted_on) FROM meeting_attendance "
-    "a WHERE a.member_id = m.id AND a.counted_on IS NOT NULL AND a.status <> 'absent' AND "
-    "a.counted_on <= $3), (SELECT MIN(s.valid_from) FROM member_span s WHERE s.member_id = m.id) "
-    "FROM member m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status IN ('full', "
-    "'probationary') AND m.departed_on IS NULL AND m.hardship = 0";
+    "SELECT t.id, t.name, t.org_id, t.org_path, t.last_life, (SELECT MIN(s.valid_from) FROM "
+    "member_span s WHERE s.member_id = t.id) FROM (SELECT m.id, m.name, m.org_id, m.org_path, "
+    "(SELECT MAX(a.counted_on) FROM meeting_attendance a WHERE a.member_id = m.id AND a.counted_on "
+    "IS NOT NULL AND a.status <> 'absent' AND a.counted_on <= $3) AS last_life FROM member m WHERE "
+    "m.org_path >= $1 AND m.org_path < $2 AND m.status IN ('full', 'probationary') AND "
+    "m.departed_on IS NULL AND m.hardship = 0) t WHERE t.last_life IS NULL OR t.last_life <= $4";
 //! 党员大会 records of the period whose votes were held without the attendance quorum.
 constexpr std::string_view kVotesWithoutQuorum =
     "SELECT r.id, r.topic, r.org_id, o.path, r.held_on, r.voting_expected, r.voting_present FROM "
@@ -239,6 +242,14 @@ std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
     if (!open) {
       missed.push_back(c.id);
     } else {
+      // The previous cycle missed and nothing yet in this one: the breach goes on.
+      Cycle previous = CycleOf(PreviousDay(c.first_day), duty.months);
+      if (previous.first_day >= facts.applies_from &&
+          !HeldIn(facts.held, previous.first_day, previous.last_day) &&
+          std::find(missed.begin(), missed.end(), previous.id) == missed.end()) {
+        missed.push_back(previous.id);
+        continue;
+      }
       std::string due = DueDay(duty, c);
       if (DaysBetween(*ParseIsoDate(as_of), *ParseIsoDate(due)) <= duty.due_soon_days) {
         due_soon = due;
@@ -274,6 +285,11 @@ std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
   if (!missed.empty()) {
     f.severity = std::string(compliance::kRed);
     f.message = Join(missed) + " 未" + verb + title + since;
+    Cycle current = CycleOf(as_of, duty.months);
+    if (as_of < current.last_day && current.first_day >= facts.applies_from &&
+        !HeldIn(facts.held, current.first_day, as_of)) {
+      f.message += "，本期尚未" + verb;
+    }
     if (streak.size() > 1) {
       f.message += "，已连续 " + std::to_string(streak.size()) + " 期未" + verb;
     }
@@ -422,8 +438,10 @@ std::vector<compliance::RuleSpec> OrgLifeRules() {
             for (std::size_t i = 0; i < offered->size(); ++i) {
               if (auto id = offered->OptionalInt(i, 0)) with_life.insert(*id);
             }
-            auto rows =
-                ctx.connection.Query(kMembersLastLife, {ctx.path_from, ctx.path_to, ctx.as_of});
+            auto rows = ctx.connection.Query(
+                kMembersLastLife,
+                {ctx.path_from, ctx.path_to, ctx.as_of,
+                 NextDay(NextDay(NextDay(MonthsLater(ctx.as_of, -static_cast<int>(*notice)))))});
             if (!rows) return Fail(rows.error());
             std::vector<Finding> out;
             for (std::size_t i = 0; i < rows->size(); ++i) {

@@ -64,7 +64,8 @@ struct DutyFacts {
 };
 
 //! Judges `duty` for the cycles that end within `period` (and the cycle still open on `as_of`):
-//! red when a cycle that has ended by `as_of` (its last day included) has no record; yellow when
+//! red when a cycle that has ended by `as_of` (its last day included) has no record, or when the
+//! open cycle has none yet and the one before it had none either (the breach goes on); yellow when
 //! the open cycle has none and its due day is at most `due_soon_days` away or past. The facts name
 //! the last record and every missed cycle since.
 std::optional<compliance::Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,

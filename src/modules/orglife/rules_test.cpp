@@ -41,10 +41,11 @@ TEST(CycleTest, MonthsQuartersYearsAndLocalLengths) {
 }
 
 TEST(DutyTest, MonthlyCommitteeMeetingTurnsYellowSevenDaysBeforeAndRedOnTheLastDay) {
-  EXPECT_EQ(Severity(kCommittee, Branch(), "2026-11", "2026-11-22"), "") << "8 days left";
-  EXPECT_EQ(Severity(kCommittee, Branch(), "2026-11", "2026-11-23"), "yellow") << "7 days left";
-  EXPECT_EQ(Severity(kCommittee, Branch(), "2026-11", "2026-11-29"), "yellow");
-  EXPECT_EQ(Severity(kCommittee, Branch(), "2026-11", "2026-11-30"), "red") << "the month is over";
+  DutyFacts october = Branch({"2026-10-15"});  // last month's was held
+  EXPECT_EQ(Severity(kCommittee, october, "2026-11", "2026-11-22"), "") << "8 days left";
+  EXPECT_EQ(Severity(kCommittee, october, "2026-11", "2026-11-23"), "yellow") << "7 days left";
+  EXPECT_EQ(Severity(kCommittee, october, "2026-11", "2026-11-29"), "yellow");
+  EXPECT_EQ(Severity(kCommittee, october, "2026-11", "2026-11-30"), "red") << "the month is over";
   EXPECT_EQ(Severity(kCommittee, Branch({"2026-11-05"}), "2026-11", "2026-11-30"), "");
   EXPECT_EQ(Severity(kCommittee, Branch({"2026-10-28"}), "2026-11", "2026-11-30"), "red")
       << "last month's meeting does not count for this month";
@@ -66,28 +67,44 @@ TEST(DutyTest, MissedMonthsInARowAreNamed) {
   EXPECT_NE(f->message.find("已连续 2 期"), std::string::npos) << f->message;
 }
 
+TEST(DutyTest, AMissedCycleStaysRedUntilTheNextMeeting) {
+  // September held, October missed: from 1 November red, until a meeting is held in November.
+  auto f = JudgeDuty(kCommittee, Branch({"2026-09-10"}), *ParsePeriod("2026-11"), "2026-11-01");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->severity, "red");
+  EXPECT_EQ(boost::json::serialize(f->facts.at("missed")), R"(["2026-10"])");
+  EXPECT_NE(f->message.find("本期尚未召开"), std::string::npos) << f->message;
+  EXPECT_EQ(Severity(kCommittee, Branch({"2026-09-10", "2026-11-05"}), "2026-11", "2026-11-10"),
+            "");
+  // A quarter: Q3 missed keeps Q4 red.
+  EXPECT_EQ(Severity(kGeneral, Branch({"2026-05-20"}), "2026-10", "2026-10-01"), "red");
+}
+
 TEST(DutyTest, ThemeDayIsDueOnTheDayOfTheSetting) {
-  EXPECT_EQ(Severity(kThemeDay, Branch(), "2026-11", "2026-11-02"), "") << "8 days before the 10th";
-  EXPECT_EQ(Severity(kThemeDay, Branch(), "2026-11", "2026-11-03"), "yellow");
-  auto late = JudgeDuty(kThemeDay, Branch(), *ParsePeriod("2026-11"), "2026-11-15");
+  DutyFacts october = Branch({"2026-10-10"});
+  EXPECT_EQ(Severity(kThemeDay, october, "2026-11", "2026-11-02"), "") << "8 days before the 10th";
+  EXPECT_EQ(Severity(kThemeDay, october, "2026-11", "2026-11-03"), "yellow");
+  auto late = JudgeDuty(kThemeDay, october, *ParsePeriod("2026-11"), "2026-11-15");
   ASSERT_TRUE(late);
   EXPECT_EQ(late->severity, "yellow") << "past the 10th, the month is not over";
   EXPECT_EQ(late->facts.at("due_on").as_string(), "2026-11-10");
   EXPECT_EQ(Severity(kThemeDay, Branch({"2026-11-10"}), "2026-11", "2026-11-15"), "");
-  EXPECT_EQ(Severity(kThemeDay, Branch(), "2026-11", "2026-11-30"), "red");
+  EXPECT_EQ(Severity(kThemeDay, october, "2026-11", "2026-11-30"), "red");
   Duty thirty = kThemeDay;
   thirty.due_day = 28;  // the setting's largest day exists in February
-  EXPECT_EQ(Severity(thirty, Branch(), "2026-02", "2026-02-20"), "") << "8 days before the 28th";
-  EXPECT_EQ(Severity(thirty, Branch(), "2026-02", "2026-02-21"), "yellow");
+  DutyFacts january = Branch({"2026-01-28"});
+  EXPECT_EQ(Severity(thirty, january, "2026-02", "2026-02-20"), "") << "8 days before the 28th";
+  EXPECT_EQ(Severity(thirty, january, "2026-02", "2026-02-21"), "yellow");
 }
 
 TEST(DutyTest, QuarterlyGeneralMeetingIsJudgedInTheQuartersLastMonth) {
-  EXPECT_EQ(Severity(kGeneral, Branch(), "2026-11", "2026-11-30"), "") << "Q4 ends 2026-12-31";
-  EXPECT_EQ(Severity(kGeneral, Branch(), "2026-12", "2026-12-15"), "") << "16 days left";
-  EXPECT_EQ(Severity(kGeneral, Branch(), "2026-12", "2026-12-16"), "yellow") << "15 days left";
-  EXPECT_EQ(Severity(kGeneral, Branch(), "2026-12", "2026-12-31"), "red");
+  DutyFacts q3 = Branch({"2026-08-20"});
+  EXPECT_EQ(Severity(kGeneral, q3, "2026-11", "2026-11-30"), "") << "Q4 ends 2026-12-31";
+  EXPECT_EQ(Severity(kGeneral, q3, "2026-12", "2026-12-15"), "") << "16 days left";
+  EXPECT_EQ(Severity(kGeneral, q3, "2026-12", "2026-12-16"), "yellow") << "15 days left";
+  EXPECT_EQ(Severity(kGeneral, q3, "2026-12", "2026-12-31"), "red");
   EXPECT_EQ(Severity(kGeneral, Branch({"2026-10-12"}), "2026-12", "2026-12-31"), "");
-  EXPECT_EQ(Severity(kGeneral, Branch(), "2026-Q4", "2026-12-31"), "red");
+  EXPECT_EQ(Severity(kGeneral, q3, "2026-Q4", "2026-12-31"), "red");
   // A year judged at its end: every quarter without a meeting is named.
   auto year =
       JudgeDuty(kGeneral, Branch({"2026-02-01", "2026-08-01"}), *ParsePeriod("2026"), "2026-12-31");
@@ -96,9 +113,10 @@ TEST(DutyTest, QuarterlyGeneralMeetingIsJudgedInTheQuartersLastMonth) {
 }
 
 TEST(DutyTest, YearlyDutiesTurnYellowInDecember) {
-  EXPECT_EQ(Severity(kOrgLife, Branch(), "2026-11", "2026-11-29"), "") << "32 days left";
-  EXPECT_EQ(Severity(kOrgLife, Branch(), "2026-11", "2026-11-30"), "yellow") << "31 days left";
-  EXPECT_EQ(Severity(kOrgLife, Branch(), "2026-12", "2026-12-31"), "red");
+  DutyFacts last_year = Branch({"2025-12-20"});
+  EXPECT_EQ(Severity(kOrgLife, last_year, "2026-11", "2026-11-29"), "") << "32 days left";
+  EXPECT_EQ(Severity(kOrgLife, last_year, "2026-11", "2026-11-30"), "yellow") << "31 days left";
+  EXPECT_EQ(Severity(kOrgLife, last_year, "2026-12", "2026-12-31"), "red");
   EXPECT_EQ(Severity(kOrgLife, Branch({"2026-03-15"}), "2026-12", "2026-12-31"), "");
 }
 
