@@ -385,7 +385,15 @@ TEST_F(OrglifeApiTest, ARecordLivesFromDraftToArchiveAndIsCorrectedByALinkedReco
   ASSERT_EQ(trail.status, 200) << trail.body;
   std::set<std::string> actions;
   json::value events = trail.Json();
-  for (const auto& e : events.at("items").as_array()) actions.insert(Str(e, "action"));
+  for (const auto& e : events.at("items").as_array()) {
+    actions.insert(Str(e, "action"));
+    // Who was marked how is part of the trail.
+    if (Str(e, "action") == "orglife.create") {
+      const auto& marked = e.at("detail").at("attendance").as_array();
+      ASSERT_EQ(marked.size(), 4u);
+      EXPECT_EQ(Str(marked[3], "leave_reason"), "外出务工");
+    }
+  }
   for (const char* action : {"orglife.create", "orglife.submit", "orglife.review", "orglife.update",
                              "orglife.archive", "orglife.correct", "orglife.supersede"}) {
     EXPECT_TRUE(actions.contains(action)) << action;

@@ -715,6 +715,37 @@ boost::json::object AuditView(const Record& r) {
   return j;
 }
 
+//! What an edit changed besides the fields: the attendance entries and guests given, and the votes
+//! (as resolutions with their number of ballots), so that the trail shows who was marked how.
+void AuditInputs(const MeetingInput& in, boost::json::object& detail) {
+  if (in.attendance) {
+    boost::json::array entries;
+    for (const auto& e : *in.attendance) {
+      boost::json::object entry{{"status", e.status}};
+      entry["member_id"] = JsonId(e.member_id);
+      if (!e.member_id) entry["name"] = e.name;
+      if (!e.leave_reason.empty()) entry["leave_reason"] = e.leave_reason;
+      entries.push_back(std::move(entry));
+    }
+    detail["attendance"] = std::move(entries);
+  }
+  if (in.guests) {
+    boost::json::array guests;
+    for (const auto& g : *in.guests) guests.push_back({{"name", g.name}, {"unit", g.unit}});
+    detail["guests"] = std::move(guests);
+  }
+  if (in.votes) {
+    boost::json::array votes;
+    for (const auto& v : *in.votes) {
+      votes.push_back({{"resolution", v.resolution},
+                       {"method", v.method},
+                       {"ballots", static_cast<std::int64_t>(
+                                       v.method == "open" ? v.ballots.size() : v.voters.size())}});
+    }
+    detail["votes"] = std::move(votes);
+  }
+}
+
 Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
                    std::int64_t id, boost::json::object detail) {
   if (!change.reason.empty()) detail["reason"] = change.reason;
@@ -1090,7 +1121,9 @@ Result<std::int64_t> CreateMeeting(db::Connection& c, const org::SubtreeScope& s
   r.id = inserted->Int(0, 0);
   auto saved = SaveAttendance(c, r, in);
   if (!saved) return Fail(saved.error());
-  auto logged = Audit(c, change, "orglife.create", r.id, {{"after", AuditView(r)}});
+  boost::json::object detail{{"after", AuditView(r)}};
+  AuditInputs(in, detail);
+  auto logged = Audit(c, change, "orglife.create", r.id, std::move(detail));
   if (!logged) return Fail(logged.error());
   return r.id;
 }
@@ -1116,7 +1149,9 @@ Result<void> UpdateMeeting(db::Connection& c, const org::SubtreeScope& scope,
   if (!saved) return Fail(saved.error());
   auto touched = compliance::Touch(c, r.org_path);
   if (!touched) return Fail(touched.error());
-  return Audit(c, change, "orglife.update", id, {{"before", before}, {"after", AuditView(r)}});
+  boost::json::object detail{{"before", before}, {"after", AuditView(r)}};
+  AuditInputs(patch, detail);
+  return Audit(c, change, "orglife.update", id, std::move(detail));
 }
 
 Result<boost::json::object> GetMeeting(db::Connection& c, const org::SubtreeScope& scope,
