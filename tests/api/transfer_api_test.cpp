@@ -327,6 +327,27 @@ TEST_F(TransferApiTest, IncomingLetterEntersTheMemberOrNothing) {
           .as_array();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(Str(events[0], "kind"), "transfer_in");
+
+  // The same person arriving twice is refused on the member's ID number, and a receiving
+  // organisation that is not a branch on to_org_id: the fields as this request names them.
+  json::object twice{{"direction", "incoming"},
+                     {"to_org_id", p.to},
+                     {"external_org", "中共北京市西城区某社区委员会"},
+                     {"reason", "再次转入"},
+                     {"member", member}};
+  auto duplicate = Post(*admin_, "/api/v1/transfers", twice);
+  EXPECT_EQ(duplicate.status / 100, 4) << duplicate.body;
+  EXPECT_EQ(Str(duplicate.Json().at("error"), "field"), "member.id_number") << duplicate.body;
+  json::object other = member;
+  other["id_number"] = "11010519500701003X";
+  json::object to_parent = twice;
+  to_parent["member"] = other;
+  to_parent["to_org_id"] =
+      admin_->Get("/api/v1/orgs/" + std::to_string(p.to)).Json().at("parent_id").as_int64();
+  auto not_branch = Post(*admin_, "/api/v1/transfers", to_parent);
+  EXPECT_EQ(not_branch.status, 400) << not_branch.body;
+  EXPECT_EQ(Str(not_branch.Json().at("error"), "field"), "to_org_id") << not_branch.body;
+  EXPECT_EQ(admin_->Get("/api/v1/members?q=11010519500701003X").Json().at("total").as_int64(), 0);
 }
 
 TEST_F(TransferApiTest, RefusalNeedsAReasonAndTheBranchSecretaryCannotApprove) {

@@ -83,7 +83,7 @@ test('the audit administrator reads, filters and verifies the trail; nobody else
     const menu = await page.locator('.top-nav .el-menu-item').allTextContents()
     const titles = menu.map((t) => t.trim())
     assert.ok(titles.includes('审计日志'), `the auditor sees the audit page: ${titles}`)
-    for (const business of ['组织', '党员', '组织关系转接', '导入', '统计']) {
+    for (const business of ['组织', '党员', '组织关系转接', '预警', '导入', '统计']) {
       assert.ok(!titles.includes(business), `not the business page ${business}: ${titles}`)
     }
     await page.locator('.top-nav .el-menu-item', { hasText: '审计日志' }).click()

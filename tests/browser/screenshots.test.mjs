@@ -86,7 +86,10 @@ async function changeFacts(page, branch) {
   assert.ok(away, `${other.name} has a plain member`)
   await apiDo(page, 'POST', `api/v1/members/${away.id}/mobility`, { away_since: day(-240), destination: '广东省深圳市南山区', attached_org_id: branch.id, reason: '外出务工' })
   await apiDo(page, 'POST', `api/v1/members/${away.id}/lost-contact`, { since: day(-215), reason: '电话停机，走访原住址无人' })
-  return { member, requested, mobileMember: away, departed: m4 }
+  // The 预警 of this month now, not when the server's own rescan of changed subtrees comes round.
+  const root = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
+  await apiDo(page, 'POST', 'api/v1/findings/scan', { org_id: root.id })
+  return { member, requested, mobileMember: away, departed: m4, town: parentId }
 }
 
 /** The pages of the console, in the order a person would meet them. */
@@ -200,6 +203,32 @@ async function tour(page, base, size, facts) {
     await shoot('10b-stats-2000')
   }
 
+  // 预警: the county's board, its list, a finding's facts, the 确认 dialog, a town's board, the rules.
+  const boardShown = () => page.locator('[data-test="rule-counts"] .el-table__row').first().waitFor()
+  await visit(page, `${base}#/alerts?org=${facts.root.id}`, boardShown)
+  await shoot('13-alerts')
+  await page.locator('[data-test="findings-card"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('13a-alerts-list')
+  await page.locator('[data-test="finding-open"]').first().click()
+  await page.locator('[data-test="finding-detail"]').waitFor()
+  await sleep(500)
+  shots.push(await screenshot(page, `${size}-13b-alerts-finding`, { fullPage: false }))
+  await page.keyboard.press('Escape')
+  await page.locator('[data-test="finding-detail"]').waitFor({ state: 'hidden' })
+  await page.locator('[data-test="finding-acknowledge"]').first().click()
+  await page.locator('.el-dialog').waitFor()
+  await page.locator('[data-test="submit-ack"]').click()
+  await page.locator('.el-dialog .el-form-item__error').waitFor()
+  await sleep(300)
+  await shoot('13c-alerts-acknowledge-dialog')
+  await page.keyboard.press('Escape')
+  await page.locator('.el-dialog').waitFor({ state: 'hidden' })
+  await visit(page, `${base}#/alerts?org=${facts.town}`, boardShown)
+  await shoot('13d-alerts-town')
+  await visit(page, `${base}#/alerts?org=${facts.root.id}&tab=rules`, () => page.locator('[data-test="rule-catalogue"] [data-rule-id]').first().waitFor())
+  await shoot('13e-alerts-rules')
+
   await visit(page, `${base}#/settings`, () => page.locator('[data-test="setting-current"]').first().waitFor())
   await shoot('12-settings')
   await page.locator('[data-test="edit-setting"]').first().click()
@@ -260,6 +289,10 @@ test('every page at desktop and phone size, with screenshots', async () => {
       '#/imports',
       '#/stats',
       '#/settings',
+      '#/alerts',
+      `#/alerts?org=${facts.town}`,
+      `#/alerts?org=${facts.branch.id}`,
+      '#/alerts?tab=rules',
       `#/members/${facts.mobileMember.id}`,
       `#/members/${facts.departed.id}`,
       `#/orgs/${facts.branch.id}`,
@@ -280,8 +313,28 @@ test('every page at desktop and phone size, with screenshots', async () => {
     const treeRoots = await secretary.locator('[data-test="org-tree"] .el-tree > .el-tree-node > .el-tree-node__content').allTextContents()
     assert.equal(treeRoots.length, 1, `the tree shows one root: ${treeRoots.join(' | ')}`)
     assert.ok(treeRoots[0].includes(scopeRoots[0].name), `the tree's root is ${scopeRoots[0].name}`)
-    await visit(secretary, `${server.base}#/`, () => secretary.locator('.stat-value').first().waitFor())
+    // Transfers on both sides of the secretary's branch for their home page: one they requested
+    // (waiting for the 基层党委), one coming to them approved (theirs to receive).
+    const theirs = scopeRoots[0]
+    const neighbour = (await apiGet(desktop, `api/v1/orgs/${theirs.parent_id}/children`)).items.find(
+      (o) => o.status === 'active' && BRANCH_KINDS.includes(o.kind) && o.id !== theirs.id && o.member_count >= 2,
+    )
+    assert.ok(neighbour, `${theirs.name} has a sibling branch with members`)
+    const [leaving] = await plainMembers(secretary, theirs)
+    await apiDo(secretary, 'POST', 'api/v1/transfers', { member_id: leaving.id, to_org_id: neighbour.id, date: shanghaiDate(-2), reason: '工作调动' })
+    const [arriving] = await plainMembers(desktop, neighbour)
+    const coming = await apiDo(desktop, 'POST', 'api/v1/transfers', { member_id: arriving.id, to_org_id: theirs.id, date: shanghaiDate(-4), reason: '随配偶迁居' })
+    await apiDo(desktop, 'POST', `api/v1/transfers/${coming.id}/approve`, { date: shanghaiDate(-3) })
+    await secretary.reload() // the home page was shown at login, before the transfers
+    await visit(secretary, `${server.base}#/`, () => secretary.locator('[data-test="home-transfers"]').waitFor())
     await screenshot(secretary, 'desktop-11-branch-secretary-home')
+    const secretaryPhone = await newPage(browser, PHONE)
+    pages.push(secretaryPhone)
+    await secretaryPhone.context().addCookies(await secretary.context().cookies())
+    await visit(secretaryPhone, `${server.base}#/`, () => secretaryPhone.locator('.stat-value').first().waitFor())
+    await screenshot(secretaryPhone, 'phone-11-branch-secretary-home')
+    const secretaryOverflow = await secretaryPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(secretaryOverflow <= 1, `the 支部书记's home fits the phone's width (overflow ${secretaryOverflow}px)`)
     await visit(secretary, `${server.base}#/settings`, () => secretary.locator('[data-test="settings-readonly"]').waitFor())
     await screenshot(secretary, 'desktop-11b-branch-secretary-settings')
 
@@ -313,7 +366,7 @@ test('every page at desktop and phone size, with screenshots', async () => {
     const auditOverflow = await auditorPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     assert.ok(auditOverflow <= 1, `#/audit fits the phone's width (overflow ${auditOverflow}px)`)
 
-    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 5 + auditShots.length} in ${SCREENSHOTS}`)
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 6 + auditShots.length} in ${SCREENSHOTS}`)
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()

@@ -48,7 +48,7 @@ test('change the letter validity on the settings page', async (t) => {
     await card.locator('[data-test="save-setting"]').click()
     const error = card.locator('.el-form-item__error')
     await error.waitFor()
-    assert.match(await error.textContent(), /7–183/)
+    assert.match(await error.textContent(), /7至183天/)
     assert.equal((await apiGet(page, 'api/v1/settings')).items.find((s) => s.key === KEY).value, 90, 'unchanged')
 
     await input.fill('30')

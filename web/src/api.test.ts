@@ -123,6 +123,26 @@ describe('request', () => {
     ])
   })
 
+  it('uses the rules, findings, board, acknowledge and scan routes', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { items: [] }))
+    await api.rules.list()
+    await api.findings.list({ org: 3, period: '2026-11', rule: 'org.branch.over_fifty', severity: '', status: 'open', page: 2, page_size: 20 })
+    await api.findings.board()
+    await api.findings.board(3, '2026-10')
+    await api.findings.acknowledge(12, '  已安排下月换届  ')
+    await api.findings.scan(3)
+    const calls = fetchMock.mock.calls.map(([url, init]) => [init.method, url, init.body && JSON.parse(init.body)])
+    expect(calls).toEqual([
+      ['GET', 'api/v1/rules', undefined],
+      ['GET', 'api/v1/findings?org=3&period=2026-11&rule=org.branch.over_fifty&status=open&page=2&page_size=20', undefined],
+      ['GET', 'api/v1/findings/board', undefined],
+      ['GET', 'api/v1/findings/board?org=3&period=2026-10', undefined],
+      ['POST', 'api/v1/findings/12/acknowledge', { note: '已安排下月换届' }],
+      ['POST', 'api/v1/findings/scan', { org_id: 3 }],
+    ])
+    expect(fetchMock.mock.calls[4][1].headers['X-CSRF-Token']).toBe('csrf-123')
+  })
+
   it('uploads an import file raw with its content type and the format in the query', async () => {
     fetchMock.mockResolvedValue(jsonResponse(202, { id: 1, status: 'running' }))
     const file = new Blob(['姓名,身份证号\n'], { type: 'text/csv' })

@@ -6,8 +6,12 @@
 
 import type {
   AttachedMember,
+  Board,
   Committee,
   ErrorEnvelope,
+  Finding,
+  FindingPage,
+  FindingStatus,
   ImportFormat,
   ImportJob,
   Me,
@@ -19,7 +23,10 @@ import type {
   OrgStats,
   OrgSummary,
   Page,
+  Rule,
+  ScanReport,
   Setting,
+  Severity,
   Transfer,
   TransferDirection,
   TransferStatus,
@@ -287,6 +294,18 @@ export interface StepInput {
   date?: string
 }
 
+/** GET /api/v1/findings: the period defaults to the current month, the status to open and
+ *  acknowledged (`all` includes the resolved ones). */
+export interface FindingQuery {
+  org?: number
+  period?: string
+  rule?: string
+  severity?: Severity | ''
+  status?: FindingStatus | 'all' | ''
+  page?: number
+  page_size?: number
+}
+
 /** Every route the console uses, by area. */
 export const api = {
   auth: {
@@ -343,6 +362,17 @@ export const api = {
     act: (id: number, action: 'approve' | 'receive' | 'reject' | 'cancel', step: StepInput | string = {}, quiet = false) =>
       post<Transfer>(`api/v1/transfers/${id}/${action}`, withoutEmpty(typeof step === 'string' ? { note: step } : step), quiet),
     letterUrl: (id: number) => buildUrl(`api/v1/transfers/${id}/letter`),
+  },
+  findings: {
+    list: (query: FindingQuery = {}, quiet = false) => get<FindingPage>('api/v1/findings', query as Query, quiet),
+    board: (org?: number, period?: string, quiet = false) => get<Board>('api/v1/findings/board', { org, period }, quiet),
+    acknowledge: (id: number, note: string, quiet = false) =>
+      post<Finding>(`api/v1/findings/${id}/acknowledge`, { note: note.trim() }, quiet),
+    /** Rescans the organisation's subtree for the current month (who may acknowledge may rescan). */
+    scan: (org_id: number) => post<ScanReport>('api/v1/findings/scan', { org_id }),
+  },
+  rules: {
+    list: () => get<{ items: Rule[] }>('api/v1/rules'),
   },
   settings: {
     list: () => get<{ items: Setting[] }>('api/v1/settings'),

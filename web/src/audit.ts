@@ -139,7 +139,7 @@ export const ACTION_TITLES: Record<string, string> = {
   'org.import': '导入组织',
   'org.export': '导出组织',
   'setting.change': '修改本地设置',
-  'compliance.acknowledge': '确认合规提示',
+  'compliance.acknowledge': '确认预警',
   'org.create': '新建组织',
   'org.update': '修改组织信息',
   'org.move': '调整隶属关系',
@@ -161,6 +161,7 @@ export const ACTION_TITLES: Record<string, string> = {
   'org.write': '维护组织',
   'member.transfer_approve': '审批组织关系转接',
   'idcard.check': '校验身份证号',
+  'compliance.read': '查看预警',
 }
 
 /** The action filter's choices: a prefix selects a whole area. */
@@ -175,6 +176,7 @@ export const ACTION_OPTIONS: { value: string; label: string }[] = [
   { value: 'transfer.', label: '组织关系转接（transfer.）' },
   { value: 'org.', label: '组织（org.）' },
   { value: 'setting.', label: '本地设置（setting.）' },
+  { value: 'compliance.', label: '预警（compliance.）' },
   { value: 'keys.', label: '加密密钥（keys.）' },
   { value: 'audit.', label: '审计（audit.）' },
 ]

@@ -17,6 +17,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'members', component: () => import('./views/MemberListView.vue'), meta: { title: '党员' } },
       { path: 'members/:id(\\d+)', component: () => import('./views/MemberView.vue'), props: true, meta: { title: '党员信息' } },
       { path: 'transfers', component: () => import('./views/TransfersView.vue'), meta: { title: '组织关系转接' } },
+      { path: 'alerts', component: () => import('./views/AlertsView.vue'), meta: { title: '预警', permission: 'compliance.read' } },
       { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
       { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'audit.read' } },

@@ -243,3 +243,95 @@ export interface ImportJob {
 }
 
 export type ImportFormat = 'csv' | 'xlsx' | 'jsonl'
+
+// 预警 (src/modules/compliance/module.cpp, engine.cpp): the rules catalogue, the stored findings
+// and the alert board.
+
+/** red: a rule broken; yellow: due soon or a soft limit; info: worth knowing. */
+export type Severity = 'red' | 'yellow' | 'info'
+
+/** A child organisation's light on the board: red when any red finding lies in its subtree. */
+export type Light = 'red' | 'yellow' | 'green'
+
+/** Resolved only by the data changing, never by a click. */
+export type FindingStatus = 'open' | 'acknowledged' | 'resolved'
+
+/** One row of GET /api/v1/rules. */
+export interface Rule {
+  id: string
+  module: string
+  title: string
+  severity: Severity
+  severity_title: string
+  /** The regulation and article, or the local setting it follows. */
+  source: string
+  subject_kind: string
+}
+
+export interface Finding {
+  id: number
+  rule_id: string
+  rule_title: string
+  /** organisation | member | transfer */
+  subject_kind: string
+  subject_id: number
+  subject_name: string
+  period: string
+  /** The organisation answerable (a member's branch). */
+  org_id: number
+  org_name: string
+  severity: Severity
+  message: string
+  facts: Record<string, unknown>
+  first_seen: string
+  last_seen: string
+  status: FindingStatus
+  note: string
+  acknowledged_at: string | null
+  resolved_on: string | null
+}
+
+export interface FindingPage extends Page<Finding> {
+  period: string
+}
+
+export type SeverityCounts = Record<Severity, number>
+
+export interface BoardChild extends SeverityCounts {
+  org_id: number
+  org_name: string
+  kind: string
+  light: Light
+}
+
+/** The latest scheduled full scan (one a day, from the hour of compliance.daily_scan_hour). */
+export interface DailyScan {
+  run_on: string
+  started_at: string
+  finished_at: string | null
+  found?: number
+  opened?: number
+  resolved?: number
+  error?: string
+}
+
+/** GET /api/v1/findings/board: open and acknowledged findings of the period in the subtree. */
+export interface Board {
+  org_id: number
+  org_name: string
+  period: string
+  /** null before the first daily scan; absent from servers older than the daily scan's record. */
+  last_scan?: DailyScan | null
+  totals: SeverityCounts
+  by_status: { open: number; acknowledged: number }
+  by_rule: { rule_id: string; rule_title: string; severity: Severity; count: number }[]
+  /** Active children only. */
+  children: BoardChild[]
+}
+
+/** POST /api/v1/findings/scan */
+export interface ScanReport {
+  found: number
+  opened: number
+  resolved: number
+}

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
@@ -238,45 +239,63 @@ Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
   return Persist(c, *findings, root_path, period, today);
 }
 
-Result<std::int64_t> RescanTouched(db::Database& db) {
+Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today,
+                                   const std::atomic<bool>* stopping) {
   auto touched = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
     return c.Query("SELECT org_path, touched_at FROM compliance_dirty ORDER BY org_path", {});
   });
   if (!touched) return Fail(touched.error());
-  std::string today = TodayShanghai();
-  std::int64_t done = 0;
-  std::string covered;  // a rescanned path covers the paths under it
+  // The subtrees to rescan, each with the marks it covers (a path covers the paths under it).
+  // Many marks at once (a demo load, a large import, a moved town) are rescanned by their roots:
+  // one scan of a whole tree costs less than hundreds of small ones.
+  struct Unit {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> marks;  // (org_path, touched_at)
+  };
+  const bool by_root = touched->size() > kRootRescanAbove;
+  std::vector<Unit> units;
   for (std::size_t i = 0; i < touched->size(); ++i) {
     std::string path = touched->Text(i, 0);
-    std::string at = touched->Text(i, 1);
-    bool inside = !covered.empty() && path.rfind(covered, 0) == 0;
+    std::string unit = by_root ? path.substr(0, path.find('/', 1) + 1) : path;
+    if (!units.empty() && unit.rfind(units.back().path, 0) == 0) {
+      units.back().marks.emplace_back(path, touched->Text(i, 1));
+    } else {
+      units.push_back({unit, {{path, touched->Text(i, 1)}}});
+    }
+  }
+  std::int64_t done = 0;
+  for (const Unit& unit : units) {
+    if (stopping != nullptr && *stopping) break;  // the rest stays marked for the next start
     auto written = db.Write([&](db::Connection& c) -> Result<void> {
-      if (!inside) {
-        auto report = Rescan(c, path, today);
-        if (!report) return Fail(report.error());
+      auto report = Rescan(c, unit.path, today);
+      if (!report) return Fail(report.error());
+      // Only the marks we read: a write since then leaves its own for the next round.
+      for (const auto& [path, at] : unit.marks) {
+        auto cleared = c.Execute(
+            "DELETE FROM compliance_dirty WHERE org_path = $1 AND touched_at = $2", {path, at});
+        if (!cleared) return Fail(cleared.error());
       }
-      // Only the mark we read: a write since then leaves its own for the next round.
-      auto cleared = c.Execute(
-          "DELETE FROM compliance_dirty WHERE org_path = $1 AND touched_at = $2", {path, at});
-      if (!cleared) return Fail(cleared.error());
       return {};
     });
     if (!written) return Fail(written.error());
-    if (!inside) {
-      covered = path;
-      ++done;
-    }
+    ++done;
   }
   return done;
 }
 
-Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today) {
+Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today,
+                                       const std::atomic<bool>* stopping) {
   auto roots = db.Read([](db::Connection& c) -> Result<db::ResultSet> {
     return c.Query("SELECT path FROM organisation WHERE parent_id IS NULL ORDER BY path", {});
   });
   if (!roots) return Fail(roots.error());
   ReconcileReport total;
   for (std::size_t i = 0; i < roots->size(); ++i) {
+    // Cut short by a stopping server: the daily scan records this as its error, so the next
+    // start claims the day again.
+    if (stopping != nullptr && *stopping) {
+      return Fail(Error::Unavailable("compliance.scan_stopped", "服务停止，全面检查未完成"));
+    }
     std::string path = roots->Text(i, 0);
     auto report = db.Write(
         [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, path, today); });
@@ -307,7 +326,8 @@ constexpr std::string_view kLatestScanDay =
 }  // namespace
 
 Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
-                                                         const std::string& now_iso) {
+                                                         const std::string& now_iso,
+                                                         const std::atomic<bool>* stopping) {
   if (now_iso.size() < 13 || now_iso[10] != 'T') {
     throw std::logic_error("RunDailyScanIfDue: not an ISO time: " + now_iso);  // a caller's bug
   }
@@ -323,7 +343,7 @@ Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
   });
   if (!claimed) return Fail(claimed.error());
   if (!*claimed) return std::optional<ReconcileReport>();
-  auto report = ScanEverything(db, today);
+  auto report = ScanEverything(db, today, stopping);
   if (!report) {
     // Recorded, so that the next round claims the day again.
     (void)db.Write([&](db::Connection& c) -> Result<void> {
@@ -441,11 +461,22 @@ Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& sc
     rules.push_back(boost::json::object{
         {"rule_id", rule}, {"rule_title", titles[rule]}, {"severity", severity}, {"count", n}});
   }
-  // Each child's light: red when any red finding lies in its subtree, else yellow, else green.
+  auto by_status = c.Query(
+      "SELECT status, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND org_path < $3 "
+      "AND status IN ('open', 'acknowledged') GROUP BY status",
+      {*period, org->path, end});
+  if (!by_status) return Fail(by_status.error());
+  std::map<std::string, std::int64_t> statuses{{"open", 0}, {"acknowledged", 0}};
+  for (std::size_t i = 0; i < by_status->size(); ++i) {
+    statuses[by_status->Text(i, 0)] = by_status->Int(i, 1);
+  }
+  // Each active child's light: red when any red finding lies in its subtree, else yellow, else
+  // green. A merged or dissolved child has no duties left, so no light.
   auto children = org::ChildrenOf(c, scope, org->id);
   if (!children) return Fail(children.error());
   boost::json::array lights;
   for (const auto& child : *children) {
+    if (child.status != "active") continue;
     auto counts = c.Query(
         "SELECT severity, COUNT(*) FROM finding WHERE period = $1 AND org_path >= $2 AND org_path "
         "< $3 AND status IN ('open', 'acknowledged') GROUP BY severity",
@@ -470,6 +501,7 @@ Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& sc
       {"period", *period},
       {"last_scan", std::move(*last_scan)},
       {"totals", {{"red", totals["red"]}, {"yellow", totals["yellow"]}, {"info", totals["info"]}}},
+      {"by_status", {{"open", statuses["open"]}, {"acknowledged", statuses["acknowledged"]}}},
       {"by_rule", std::move(rules)},
       {"children", std::move(lights)}};
 }

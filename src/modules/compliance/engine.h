@@ -3,9 +3,11 @@
 //! orders the findings deterministically, and reconciles them with the stored ones (new → open,
 //! still there → last seen today, gone → resolved by the data). Same data, same findings.
 
+#include <atomic>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,12 +65,19 @@ Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& f
 Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
                                const std::string& today);
 
-//! Rescans every subtree recorded by compliance::Touch, each in its own transaction; answers how
-//! many subtrees were rescanned.
-Result<std::int64_t> RescanTouched(db::Database& db);
+//! Above this many marks, RescanTouched rescans the roots they lie under instead of each subtree.
+inline constexpr std::size_t kRootRescanAbove = 200;
+
+//! Rescans every subtree recorded by compliance::Touch for the month of `today` (the server passes
+//! the Shanghai date), each in its own transaction that also clears the marks it covers; answers
+//! how many subtrees were rescanned. Returns early, leaving the rest marked, once `*stopping`.
+Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today,
+                                   const std::atomic<bool>* stopping = nullptr);
 
 //! Scans and stores every root's subtree for the month of `today` (the scheduled full scan).
-Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today);
+//! Returns early (the roots not yet scanned left as they were) once `*stopping`.
+Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& today,
+                                       const std::atomic<bool>* stopping = nullptr);
 
 //! The setting naming the Shanghai hour from which the daily full scan runs.
 inline constexpr std::string_view kDailyScanHourSetting = "compliance.daily_scan_hour";
@@ -80,8 +89,8 @@ inline constexpr std::string_view kDailyScanHourSetting = "compliance.daily_scan
 //! one database only one scans; the row records when the scan finished and what it found, or the
 //! error of a failed scan (the day is then claimed again by the next call). Answers nullopt when no
 //! scan was due.
-Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
-                                                         const std::string& now_iso);
+Result<std::optional<ReconcileReport>> RunDailyScanIfDue(
+    db::Database& db, const std::string& now_iso, const std::atomic<bool>* stopping = nullptr);
 
 //! The latest scheduled scan as `{run_on, started_at, finished_at, found, opened, resolved}`
 //! (finished_at null while it runs; `error` when it failed), or null when none ran yet.
@@ -100,8 +109,9 @@ struct FindingQuery {
 Result<boost::json::object> ListFindings(db::Connection& c, const org::SubtreeScope& scope,
                                          const FindingQuery& query);
 
-//! The alert board of `org_id` for `period`: counts by rule and severity, and for each child
-//! organisation its light (red/yellow/green) and counts.
+//! The alert board of `org_id` for `period`: counts by rule and severity, by status (open,
+//! acknowledged), for each active child organisation its light (red/yellow/green) and counts, and
+//! the latest daily scan.
 Result<boost::json::object> Board(db::Connection& c, const org::SubtreeScope& scope,
                                   std::int64_t org_id, const std::string& period);
 

@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "modules/member/demo.h"
+#include "modules/member/demo_for_tests.h"
 #include "modules/member/member_store.h"
 #include "platform/db/migrations.h"
 #include "platform/db/scratch_database.h"
@@ -28,15 +31,12 @@ class EngineTest : public ::testing::Test {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("zhibu-compliance-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
-    auto db = db::Database::Open("sqlite:" + (*dir_ / "z.db").string());
-    ASSERT_TRUE(db.has_value());
-    db_ = db->release();
-    ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
     cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
     member::InstallTreeHooks();
-    auto report =
-        member::GenerateDemo(*db_, *cipher_, member::CountyScale(), 11, std::string(kToday));
-    ASSERT_TRUE(report.has_value()) << report.error().message;
+    auto copy = member::OpenDemoCopy(*dir_ / "z.db", *cipher_, "1:" + std::string(32, 'k'),
+                                     member::CountyScale(), "county", 11, std::string(kToday));
+    ASSERT_TRUE(copy.has_value()) << copy.error().message;
+    db_ = copy->db.release();
     root_path_ = new std::string(Read("SELECT path FROM organisation WHERE parent_id IS NULL"));
   }
   static void TearDownTestSuite() {
@@ -147,12 +147,12 @@ TEST_P(DailyScanTest, RunsOnceADayFromTheHourOfTheSetting) {
   // The hour is a setting within 0–23: from 22 o'clock, the next day at 21:59:59 waits and 22:00
   // runs.
   auto set = db.Write([](db::Connection& c) {
-    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, ""}, 1,
+    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, "local"}, 1,
                                 kDailyScanHourSetting, 22);
   });
   ASSERT_TRUE(set.has_value()) << set.error().message;
   auto out_of_bounds = db.Write([](db::Connection& c) {
-    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, ""}, 1,
+    return settings::SetInteger(c, audit::Actor{std::nullopt, "test", "", std::nullopt, "local"}, 1,
                                 kDailyScanHourSetting, 24);
   });
   ASSERT_FALSE(out_of_bounds.has_value());
@@ -215,7 +215,7 @@ TEST_F(EngineTest, FindingsAreResolvedByTheDataAndAcknowledgedWithANote) {
   });
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_NE(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
-  auto rescanned = RescanTouched(*db_);
+  auto rescanned = RescanTouched(*db_, today);
   ASSERT_TRUE(rescanned.has_value()) << rescanned.error().message;
   EXPECT_GE(*rescanned, 1);
   EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
@@ -250,6 +250,42 @@ TEST_F(EngineTest, FindingsAreResolvedByTheDataAndAcknowledgedWithANote) {
       [&](db::Connection& c) -> Result<ReconcileReport> { return Rescan(c, *root_path_, today); });
   ASSERT_TRUE(third.has_value());
   EXPECT_EQ(Read("SELECT status FROM finding WHERE id = " + open_id), "acknowledged");
+}
+
+// Hundreds of marks at once (a demo load, a large import) are rescanned by the root they lie
+// under, in one scan; a stopping server leaves every mark for its next start.
+TEST_F(EngineTest, ManyMarksAreRescannedByTheirRootAndAStopLeavesThemMarked) {
+  std::string today(kToday);
+  auto marked = db_->Write([&](db::Connection& c) -> Result<std::int64_t> {
+    auto rows = c.Query("SELECT path FROM organisation WHERE kind = 'branch' ORDER BY path LIMIT " +
+                            std::to_string(kRootRescanAbove + 50),
+                        {});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      if (auto t = Touch(c, rows->Text(i, 0)); !t) return Fail(t.error());
+    }
+    return static_cast<std::int64_t>(rows->size());
+  });
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  ASSERT_GT(static_cast<std::size_t>(*marked), kRootRescanAbove);
+  std::string before = Read("SELECT COUNT(*) FROM compliance_dirty");
+  EXPECT_GE(std::stoll(before), *marked);
+
+  std::atomic<bool> stopping{true};
+  auto stopped = RescanTouched(*db_, today, &stopping);
+  ASSERT_TRUE(stopped.has_value()) << stopped.error().message;
+  EXPECT_EQ(*stopped, 0);
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), before);
+
+  stopping = false;
+  auto rescanned = RescanTouched(*db_, today, &stopping);
+  ASSERT_TRUE(rescanned.has_value()) << rescanned.error().message;
+  EXPECT_EQ(*rescanned, 1);  // the demo county's one root
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM compliance_dirty"), "0");
+  // And the stored findings are the scan's.
+  std::string lines = Lines(*root_path_);
+  EXPECT_EQ(Read("SELECT COUNT(*) FROM finding WHERE period = '2026-11' AND status <> 'resolved'"),
+            std::to_string(std::count(lines.begin(), lines.end(), '\n')));
 }
 
 TEST_F(EngineTest, ASubtreeScanFindsOnlyWhatLiesInside) {

@@ -223,9 +223,9 @@ void RegisterCommands(CommandRegistry& registry) {
   rules->add_flag("--markdown", *markdown, "Markdown 表格（即 docs/rules.md）");
 }
 
-void RescanTouched(db::Database& db) {
+void RescanTouched(db::Database& db, const std::atomic<bool>& stopping) {
   auto start = std::chrono::steady_clock::now();
-  auto done = compliance::RescanTouched(db);
+  auto done = compliance::RescanTouched(db, TodayShanghai(), &stopping);
   if (!done) {
     spdlog::error("compliance rescan failed: {}", done.error().message);
   } else if (*done > 0) {
@@ -235,8 +235,8 @@ void RescanTouched(db::Database& db) {
   }
 }
 
-void DailyScan(db::Database& db) {
-  auto report = compliance::RunDailyScanIfDue(db, NowShanghaiIso());
+void DailyScan(db::Database& db, const std::atomic<bool>& stopping) {
+  auto report = compliance::RunDailyScanIfDue(db, NowShanghaiIso(), &stopping);
   if (!report) {
     spdlog::error("compliance daily scan failed: {}", report.error().message);
   } else if (*report) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "modules/member/demo.h"
+#include "modules/member/demo_for_tests.h"
 #include "modules/member/member_store.h"
 #include "modules/member/pinyin.h"
 #include "modules/member/statistics.h"
@@ -23,15 +24,13 @@ class RegistryTest : public ::testing::Test {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("zhibu-registry-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
-    auto db = db::Database::Open("sqlite:" + (*dir_ / "z.db").string());
-    ASSERT_TRUE(db.has_value());
-    db_ = db->release();
-    ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
     cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
     InstallTreeHooks();
-    auto report = GenerateDemo(*db_, *cipher_, CountyScale(), 7, "2026-11-23");
-    ASSERT_TRUE(report.has_value()) << report.error().message;
-    report_ = *report;
+    auto copy = OpenDemoCopy(*dir_ / "z.db", *cipher_, "1:" + std::string(32, 'k'), CountyScale(),
+                             "county", 7, "2026-11-23");
+    ASSERT_TRUE(copy.has_value()) << copy.error().message;
+    db_ = copy->db.release();
+    report_ = copy->report;
   }
   static void TearDownTestSuite() {
     delete db_;

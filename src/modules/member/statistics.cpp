@@ -589,7 +589,9 @@ Result<boost::json::object> SubtreeStatistics(db::Connection& c, const org::Subt
   if (!*path) {
     return Fail(Error::NotFound("stats.org_absent", "该组织在 " + as_of + " 尚未成立或已撤销"));
   }
-  // The subtree as it was; still limited to what the caller may see today.
+  // The subtree as it was on `as_of`. The caller may see the organisation today; its members of
+  // that date are counted even where they have since moved out of the caller's scope, as the
+  // organisation's own report of that date counted them (counts only: no member is listed).
   const std::string& root = **path;
   if (method != StatisticsMethod::kScan) {
     auto counted = CountersTally(c, *current, root, as_of, method == StatisticsMethod::kCounters);

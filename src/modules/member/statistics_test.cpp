@@ -16,6 +16,7 @@
 #include <random>
 
 #include "modules/member/demo.h"
+#include "modules/member/demo_for_tests.h"
 #include "modules/member/member_store.h"
 #include "modules/member/statistics_counters.h"
 #include "modules/org/committee.h"
@@ -76,12 +77,21 @@ class StatisticsTest : public ::testing::Test {
       std::filesystem::create_directories(*dir_);
       url = "sqlite:" + (*dir_ / "z.db").string();
     }
+    cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
+    InstallTreeHooks();
+    if constexpr (!Backend::kPostgres) {
+      // SQLite: a copy of the demo generated once for the test binary (demo_for_tests.h).
+      auto copy = OpenDemoCopy(*dir_ / "z.db", *cipher_, "1:" + std::string(32, 'k'), CountyScale(),
+                               "county", 7, "2026-11-23");
+      ASSERT_TRUE(copy.has_value()) << copy.error().message;
+      db_ = copy->db.release();
+      root_ = copy->report.root_id;
+      return;
+    }
     auto db = db::Database::Open(url);
     ASSERT_TRUE(db.has_value()) << db.error().message;
     db_ = db->release();
     ASSERT_TRUE(db::ApplyMigrations(*db_, AllMigrations()).has_value());
-    cipher_ = new crypto::FieldCipher({{1, std::string(32, 'k')}});
-    InstallTreeHooks();
     auto report = GenerateDemo(*db_, *cipher_, CountyScale(), 7, "2026-11-23");
     ASSERT_TRUE(report.has_value()) << report.error().message;
     root_ = report->root_id;

@@ -357,17 +357,23 @@ Result<boost::json::object> RequestTransfer(db::Connection& c, const org::Subtre
   if (request.direction == "incoming") {
     MemberInput input = *request.incoming_member;
     input.reason = "从" + request.external_org + "转入：" + request.reason;
+    // The member's fields are named as the request names them: `member.id_number`, and the
+    // receiving branch (the member's org_id) as `to_org_id`.
+    auto in_request = [](Error e) {
+      if (e.field == "org_id") {
+        e.field = "to_org_id";
+      } else if (!e.field.empty()) {
+        e.field = "member." + e.field;
+      }
+      return Fail(std::move(e));
+    };
     auto prepared = PrepareMember(input, today);
-    if (!prepared) {
-      Error e = prepared.error();
-      if (!e.field.empty()) e.field = "member." + e.field;
-      return Fail(e);
-    }
+    if (!prepared) return in_request(prepared.error());
     org::Change change = step.change;
     change.date = prepared->event_date;
     change.reason = input.reason;
     auto member_id = CreateMember(c, scope, cipher, change, *prepared);
-    if (!member_id) return Fail(member_id.error());
+    if (!member_id) return in_request(member_id.error());
     boost::json::array steps{StepJson("received", prepared->event_date, step)};
     auto inserted = c.Query(
         kInsertTransfer,

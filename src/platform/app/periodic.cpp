@@ -18,6 +18,7 @@ void PeriodicRunner::Stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  stop_requested_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -33,7 +34,7 @@ void PeriodicRunner::Loop() {
     std::size_t i = static_cast<std::size_t>(next - due.begin());
     lock.unlock();
     try {
-      tasks_[i].run(db_);
+      tasks_[i].run(db_, stop_requested_);
     } catch (const std::exception& e) {
       spdlog::error("periodic task {} failed: {}", tasks_[i].name, e.what());
     }

@@ -1,8 +1,9 @@
 #pragma once
 //! Runs the modules' periodic tasks (a scheduled compliance scan, the incremental rescan) on one
 //! background thread while `zhibu serve` runs. Each task first runs one interval after start.
-//! Stopping wakes the thread and waits for a task in progress to finish.
+//! Stopping wakes the thread, tells a task in progress to return early, and waits for it.
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -30,6 +31,7 @@ class PeriodicRunner {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  //!< what a running task sees
   std::thread thread_;
 };
 

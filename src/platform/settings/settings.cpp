@@ -77,8 +77,8 @@ Result<boost::json::object> SetInteger(db::Connection& c, const audit::Actor& ac
   }
   if (value < spec->min || value > spec->max) {
     return Fail(Error::Invalid("setting.out_of_range",
-                               spec->title + "应在 " + std::to_string(spec->min) + "–" +
-                                   std::to_string(spec->max) + spec->unit + " 之间",
+                               spec->title + "应在" + std::to_string(spec->min) + "至" +
+                                   std::to_string(spec->max) + spec->unit + "之间",
                                "value"));
   }
   auto before = Integer(c, key);
