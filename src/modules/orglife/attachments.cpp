@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <cctype>
+#include <cstdint>
+
 #include "modules/org/scoped_route.h"
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/routes.h"

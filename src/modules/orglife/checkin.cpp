@@ -1,6 +1,10 @@
 #include "modules/orglife/checkin.h"
 
 #include <chrono>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <vector>
 
 #include "modules/org/scoped_route.h"
 #include "modules/orglife/meeting_store.h"
