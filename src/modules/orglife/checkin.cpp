@@ -1,7 +1,8 @@
 #include "modules/orglife/checkin.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
-#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -184,11 +185,9 @@ std::string AddMinutes(std::string_view minute, int delta) {
   auto t = std::chrono::sys_days(*day) + std::chrono::hours(hour) + std::chrono::minutes(min) +
            std::chrono::minutes(delta);
   auto new_day = std::chrono::floor<std::chrono::days>(t);
-  auto rest = std::chrono::duration_cast<std::chrono::minutes>(t - new_day).count();
-  char hhmm[8];
-  std::snprintf(hhmm, sizeof hhmm, "T%02d:%02d", static_cast<int>(rest / 60),
-                static_cast<int>(rest % 60));
-  return FormatIsoDate(std::chrono::year_month_day(new_day)) + hhmm;
+  std::chrono::hh_mm_ss time(t - new_day);
+  return fmt::format("{}T{:02}:{:02}", FormatIsoDate(std::chrono::year_month_day(new_day)),
+                     time.hours().count(), time.minutes().count());
 }
 
 std::string MinuteOf(std::string_view iso_time) {
