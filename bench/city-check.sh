@@ -4,8 +4,9 @@
 # gives the same findings).
 #
 # Builds nothing: uses build/release/zhibu (or $ZHIBU_BENCH_BUILD_DIR/zhibu). Generates the city
-# (`zhibu demo --scale city`) into a temp SQLite file, or reuses the file given with --db (its .key
-# beside it). Then, for the period (default: the current month):
+# (`zhibu demo --scale city`, then a year of organisational life with `zhibu orglife demo`) into a
+# temp SQLite file, or reuses the file given with --db (its .key beside it). Then, for the period
+# (default: the current month):
 #   1. the same-run reference: one raw SQLite pass over what the rules read (every member and
 #      organisation row, the open spans and the committees), on a fresh connection, best of 3;
 #   2. `zhibu check --dry-run` N times: the engine's own time for the scan (the process also opens
@@ -45,6 +46,11 @@ if [ -z "$db" ]; then
   "$bin" demo --scale "$scale" --db "sqlite:$db" >"$work/demo.out" 2>"$work/demo.log"
   end=$(date +%s.%N)
   awk -v s="$start" -v e="$end" -v k="$scale" 'BEGIN { printf "%s generation (zhibu demo --scale %s): %.1f s\n", k, k, e - s }'
+  # A year of organisational-life records for the rules of spec 04 (spec 07: "a year of meetings").
+  start=$(date +%s.%N)
+  "$bin" orglife demo --db "sqlite:$db" >"$work/orglife.out" 2>"$work/orglife.log"
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "organisational life (zhibu orglife demo): %.1f s\n", e - s }'
 fi
 echo "database: $db ($(du -h "$db" | cut -f1))"
 period_args=()

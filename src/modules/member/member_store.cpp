@@ -417,6 +417,10 @@ Result<boost::json::object> GetMember(db::Connection& c, const org::SubtreeScope
     j["mobile"] = nullptr;
   }
   j["lost_contact_since"] = Nullable(r, 0, 26);
+  auto party_probation = PartyProbationOn(c, id, TodayShanghai());
+  if (!party_probation) return Fail(party_probation.error());
+  j["party_probation_since"] =
+      *party_probation ? boost::json::value(**party_probation) : boost::json::value(nullptr);
   j["status_on"] = r.Text(0, 28);
   j["departed_on"] = Nullable(r, 0, 29);
   j["departed_to"] =
@@ -855,6 +859,72 @@ Result<boost::json::object> SetLostContact(db::Connection& c, const org::Subtree
        {{"lost_contact_since",
          since.empty() ? boost::json::value(nullptr) : boost::json::value(since)}}}};
   auto logged = Audit(c, change, "member.lost_contact", id, std::move(detail));
+  if (!logged) return Fail(logged.error());
+  return GetMember(c, scope, id);
+}
+
+namespace {
+
+constexpr std::string_view kLastPartyProbation =
+    "SELECT kind, happened_on FROM member_event WHERE member_id = $1 AND kind IN "
+    "('party_probation', 'party_probation_end') AND happened_on <= $2 ORDER BY happened_on DESC, "
+    "id DESC LIMIT 1";
+
+}  // namespace
+
+Result<std::optional<std::string>> PartyProbationOn(db::Connection& c, std::int64_t member_id,
+                                                    const std::string& date) {
+  auto rows = c.Query(kLastPartyProbation, {member_id, date});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty() || rows->Text(0, 0) != "party_probation") return std::optional<std::string>();
+  return std::optional<std::string>(rows->Text(0, 1));
+}
+
+Result<boost::json::object> SetPartyProbation(db::Connection& c, const org::SubtreeScope& scope,
+                                              const org::Change& change, std::int64_t id,
+                                              const std::string& since) {
+  auto current = LoadChangeable(c, scope, id);
+  if (!current) return Fail(current.error());
+  if (change.reason.empty()) {
+    return Fail(Invalid("member.reason_missing", "请填写处分决定或恢复党员权利的决定", "reason"));
+  }
+  std::string today = TodayShanghai();
+  auto was = PartyProbationOn(c, id, today);
+  if (!was) return Fail(was.error());
+  std::string date;
+  if (since.empty()) {
+    if (!*was) {
+      return Fail(Error::Conflict("member.not_party_probation", "该党员不在留党察看期间", "date"));
+    }
+    auto valid = EventDate(change.date.empty() ? today : change.date, *current, "date");
+    if (!valid) return Fail(valid.error());
+    if (*valid <= **was) {
+      return Fail(Invalid("member.date_before_probation",
+                          "恢复党员权利的日期应晚于留党察看开始日期", "date"));
+    }
+    date = *valid;
+  } else {
+    if (current->status != "full") {
+      return Fail(Error::Unprocessable("member.not_full", "只有正式党员才能给予留党察看处分",
+                                       "status", "中国共产党章程 第四十条"));
+    }
+    if (*was) {
+      return Fail(Error::Conflict("member.already_party_probation",
+                                  "该党员已于 " + **was + " 起留党察看", "since"));
+    }
+    auto valid = EventDate(since, *current, "since");
+    if (!valid) return Fail(valid.error());
+    date = *valid;
+  }
+  auto event = AddEvent(c, id, since.empty() ? "party_probation_end" : "party_probation", date,
+                        current->org_id, std::nullopt, change.reason, change.account_id);
+  if (!event) return Fail(event.error());
+  boost::json::object detail{
+      {"before", {{"party_probation_since", *was ? boost::json::value(**was) : nullptr}}},
+      {"after",
+       {{"party_probation_since",
+         since.empty() ? boost::json::value(nullptr) : boost::json::value(date)}}}};
+  auto logged = Audit(c, change, "member.party_probation", id, std::move(detail));
   if (!logged) return Fail(logged.error());
   return GetMember(c, scope, id);
 }

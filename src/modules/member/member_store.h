@@ -131,6 +131,19 @@ Result<boost::json::object> SetLostContact(db::Connection& c, const org::Subtree
                                            const org::Change& change, std::int64_t id,
                                            const std::string& since);
 
+//! 留党察看 (a 党纪处分, 党章 第四十条; rules.md §1.4: no 表决权、选举权和被选举权 meanwhile) from
+//! `since`, decided by the competent organisation and recorded here as an event on the timeline;
+//! an empty `since` records its end on `change.date` (恢复党员权利). Only a full member can be put
+//! under it; the reason (the decision) is required. Audited.
+Result<boost::json::object> SetPartyProbation(db::Connection& c, const org::SubtreeScope& scope,
+                                              const org::Change& change, std::int64_t id,
+                                              const std::string& since);
+
+//! The start of the 留党察看 member `member_id` was under on `date`, or nothing. No scope check:
+//! for rules that judge a member's rights (votes of organisational life, elections, sponsors).
+Result<std::optional<std::string>> PartyProbationOn(db::Connection& c, std::int64_t member_id,
+                                                    const std::string& date);
+
 //! Members of other branches attached to branch `org_id` (流入党员), for organisational life there;
 //! `org_id` must be inside `scope`. Only what the destination needs: no personal numbers.
 Result<boost::json::array> AttachedMembers(db::Connection& c, const org::SubtreeScope& scope,

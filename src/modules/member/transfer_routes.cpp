@@ -275,6 +275,51 @@ void RegisterMobilityRoutes(ModuleContext& context) {
       },
       "失联党员恢复联系");
   router.Add(
+      Method::kPost, "/api/v1/members/{id}/party-probation",
+      [&identity, &db](Request& r) {
+        auto id = http::IdParam(r, "id");
+        if (!id) return http::ErrorResponse(id.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return http::ErrorResponse(body.error(), r);
+        return org::ScopedWrite(
+            identity, db, r, kWrite, 200, [&](ScopedCall& call) -> Result<boost::json::value> {
+              auto since = StringField(*body, "since", true, 10);
+              if (!since) return Fail(since.error());
+              auto reason = StringField(*body, "reason", true, 1000);
+              if (!reason) return Fail(reason.error());
+              if (since->value_or("").empty()) {
+                return Fail(
+                    Error::Invalid("member.since_missing", "请填写留党察看开始日期", "since"));
+              }
+              org::Change change{call.Actor(), call.caller.account_id, "", **reason};
+              auto m = SetPartyProbation(call.connection, call.scope, change, *id, **since);
+              if (!m) return Fail(m.error());
+              return boost::json::value(std::move(*m));
+            });
+      },
+      "登记留党察看处分（察看期间没有表决权、选举权和被选举权）");
+  router.Add(
+      Method::kPost, "/api/v1/members/{id}/party-probation/end",
+      [&identity, &db](Request& r) {
+        auto id = http::IdParam(r, "id");
+        if (!id) return http::ErrorResponse(id.error(), r);
+        auto body = r.JsonBody();
+        if (!body) return http::ErrorResponse(body.error(), r);
+        return org::ScopedWrite(
+            identity, db, r, kWrite, 200, [&](ScopedCall& call) -> Result<boost::json::value> {
+              auto date = StringField(*body, "date", false, 10);
+              if (!date) return Fail(date.error());
+              auto reason = StringField(*body, "reason", true, 1000);
+              if (!reason) return Fail(reason.error());
+              org::Change change{call.Actor(), call.caller.account_id, date->value_or(""),
+                                 **reason};
+              auto m = SetPartyProbation(call.connection, call.scope, change, *id, "");
+              if (!m) return Fail(m.error());
+              return boost::json::value(std::move(*m));
+            });
+      },
+      "留党察看期满，恢复党员权利");
+  router.Add(
       Method::kGet, "/api/v1/orgs/{id}/attached-members",
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");

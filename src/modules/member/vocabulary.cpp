@@ -26,15 +26,25 @@ constexpr std::array kEducations = {
 };
 constexpr std::array kSexes = {Term{"male", "男"}, Term{"female", "女"}};
 constexpr std::array kEventKinds = {
-    Term{"develop", "发展党员"},          Term{"rejoin", "重新入党"},
-    Term{"restore", "恢复党籍"},          Term{"transfer_in", "转入组织关系"},
-    Term{"bulk_in", "整建制转入"},        Term{"exit", "出党"},
-    Term{"suspend", "停止党籍"},          Term{"death", "死亡"},
-    Term{"transfer_out", "转出组织关系"}, Term{"bulk_out", "整建制转出"},
-    Term{"confirm", "按期转正"},          Term{"extend_probation", "延长预备期"},
-    Term{"update", "信息变更"},           Term{"mobile_out", "外出流动"},
-    Term{"mobile_back", "流动返回"},      Term{"lost_contact", "失去联系"},
+    Term{"develop", "发展党员"},
+    Term{"rejoin", "重新入党"},
+    Term{"restore", "恢复党籍"},
+    Term{"transfer_in", "转入组织关系"},
+    Term{"bulk_in", "整建制转入"},
+    Term{"exit", "出党"},
+    Term{"suspend", "停止党籍"},
+    Term{"death", "死亡"},
+    Term{"transfer_out", "转出组织关系"},
+    Term{"bulk_out", "整建制转出"},
+    Term{"confirm", "按期转正"},
+    Term{"extend_probation", "延长预备期"},
+    Term{"update", "信息变更"},
+    Term{"mobile_out", "外出流动"},
+    Term{"mobile_back", "流动返回"},
+    Term{"lost_contact", "失去联系"},
     Term{"contact_restored", "恢复联系"},
+    Term{"party_probation", "留党察看"},
+    Term{"party_probation_end", "恢复党员权利"},
 };
 
 }  // namespace

@@ -1,0 +1,96 @@
+#pragma once
+//! The compliance rules of organisational life (spec 04 "Frequencies", spec 07): each frequency
+//! duty of a period missed (red) or due soon (yellow), a member without organisational life for 6
+//! consecutive months (党章 第九条: a warning to the branch, never a removal), and a 党员大会 vote
+//! held without its quorum. National frequencies are code; local practice (the day of 主题党日,
+//! how often 党课, how early a duty turns yellow) is settings. Each judgement is a pure function
+//! of facts, unit-tested on both sides of its thresholds; each scan gathers the facts of a subtree
+//! with a few set-based queries.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/compliance/rule.h"
+
+namespace zhibu::orglife {
+
+//! The day of the month of 主题党日 (local: 涪陵 holds it on the 10th).
+inline constexpr std::string_view kThemeDaySetting = "orglife.theme_day_of_month";
+//! One 党课 every this many months (local: the 支部条例 sets no count; commonly every quarter).
+inline constexpr std::string_view kPartyLectureMonthsSetting = "orglife.party_lecture_months";
+//! How many days before a monthly, quarterly or yearly duty falls due it turns yellow.
+inline constexpr std::string_view kDueSoonMonthSetting = "orglife.due_soon_days_month";
+inline constexpr std::string_view kDueSoonQuarterSetting = "orglife.due_soon_days_quarter";
+inline constexpr std::string_view kDueSoonYearSetting = "orglife.due_soon_days_year";
+//! After how many months without organisational life a member turns yellow (red at 6: 党章 第九条).
+inline constexpr std::string_view kAbsenceNoticeSetting = "orglife.absence_notice_months";
+
+//! A cycle of a duty: `months` calendar months, counted from January (a year that does not divide
+//! evenly ends with a shorter cycle).
+struct Cycle {
+  std::string id;  //!< `2026-11`, `2026-Q4`, `2026`, or `2026-01~2026-04`
+  std::string first_day;
+  std::string last_day;
+};
+//! The cycle of `months` months (1–12) containing `date` (YYYY-MM-DD).
+Cycle CycleOf(std::string_view date, int months);
+
+//! A recurring duty of an organisation: at least one counted record of `kind` per cycle.
+struct Duty {
+  std::string_view kind;
+  std::string_view title;  //!< 支委会, 主题党日 …
+  std::string_view verb;   //!< 召开 / 开展
+  int months = 1;
+  //! 0: due by the cycle's last day; else the day of the month it is due on (主题党日), capped to
+  //! the month's length.
+  int due_day = 0;
+  //! The yellow window: days before the due day.
+  int due_soon_days = 7;
+};
+
+//! One organisation's facts for one duty, as of the day judged.
+struct DutyFacts {
+  std::int64_t org_id = 0;
+  std::string org_name;
+  std::string org_path;
+  //! The duty binds the cycles that start on or after this date (the organisation's or its
+  //! committee's beginning).
+  std::string applies_from;
+  //! Dates of counted records of the duty's kind, ascending, none after the day judged (those of
+  //! the last 13 cycles are enough).
+  std::vector<std::string> held;
+};
+
+//! Judges `duty` for the cycles that end within `period` (and the cycle still open on `as_of`):
+//! red when a cycle that has ended by `as_of` (its last day included) has no record, or when the
+//! open cycle has none yet and the one before it had none either (the breach goes on); yellow when
+//! the open cycle has none and its due day is at most `due_soon_days` away or past. The facts name
+//! the last record and every missed cycle since.
+std::optional<compliance::Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
+                                             const compliance::Period& period,
+                                             const std::string& as_of);
+
+//! One member for the 6-month rule.
+struct AbsenceFacts {
+  std::int64_t member_id = 0;
+  std::string name;
+  std::int64_t org_id = 0;
+  std::string org_path;
+  //! The last counted record where they were present or on leave with a reason, at any branch
+  //! (their own, or the one they are attached to as 流动党员).
+  std::optional<std::string> last_attended;
+  //! Since when the member belongs to the deployment (their first membership span).
+  std::string member_since;
+};
+
+//! 连续6个月未参加组织生活 (党章 第九条; 党员教育管理工作条例 第三十一条): red from 6 months after
+//! the later of `last_attended` and `member_since` (to the day), yellow from `notice_months`.
+std::optional<compliance::Finding> JudgeAbsence(const AbsenceFacts& facts, const std::string& as_of,
+                                                int notice_months);
+
+//! The rules above, for the manifest.
+std::vector<compliance::RuleSpec> OrgLifeRules();
+
+}  // namespace zhibu::orglife
