@@ -220,4 +220,46 @@ print(line + ("; equal per duty" if not differ else "; DIFFER: " + "; ".join(dif
 sys.exit(1 if differ else 0)
 EOF
 done <"$work/subtrees"
+
+# The review's other reports over the city root: the problem statistics of the year and the first
+# page of the review queue (client wall time over loopback, and the server's CPU per call).
+read -r root_id _ < "$work/subtrees"
+cat >"$work/reports.py" <<'PY'
+import http.client, json, os, statistics, sys, time
+port, db, n, root, server_pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=600)
+def call(method, target, body=None, headers=None):
+    h = dict(headers or {})
+    if body is not None:
+        body = json.dumps(body)
+        h["Content-Type"] = "application/json"
+    conn.request(method, target, body=body, headers=h)
+    r = conn.getresponse()
+    return r.status, r.getheader("Set-Cookie"), r.read()
+def cpu_ms():
+    fields = open(f"/proc/{server_pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+status, cookie, data = call("POST", "/api/v1/auth/login",
+                            {"username": "zuzhibu", "password": open(db + ".password").read().strip()})
+assert status == 200, data
+auth = {"Cookie": cookie.split(";")[0], "X-CSRF-Token": json.loads(data)["account"]["csrf_token"]}
+year = time.strftime("%Y")
+for label, target in (("problem statistics, Jan–this month", f"/api/v1/meetings/problems/stats?org={root}&from={year}-01"),
+                      ("review queue, first page of 50", f"/api/v1/meetings/review-queue?org={root}&page_size=50")):
+    times = []
+    for i in range(n + 1):
+        if i == 1:
+            cpu_start = cpu_ms()
+        t = time.perf_counter()
+        status, _, body = call("GET", target, headers=auth)
+        times.append((time.perf_counter() - t) * 1000)
+        assert status == 200, (status, body[:300])
+    answer = json.loads(body)
+    what = (f"{answer['total']} problems, {answer['branches']} branches, {answer['classes_with_problems']} classes, "
+            f"{answer['items_with_problems']} items") if "by_month" in answer else f"{answer['total']} records waiting"
+    print(f"  {label} (city root; {what}): first {times[0]:.1f} ms, p50 {statistics.median(times[1:]):.1f} ms, "
+          f"server CPU {(cpu_ms() - cpu_start) / n:.0f} ms per call")
+PY
+echo
+python3 "$work/reports.py" "$port" "$db" "$n" "$root_id" "$server_pid"
 exit $status

@@ -266,6 +266,72 @@ TEST_P(BoardTest, RowsFilterByLightSortAndPage) {
   EXPECT_EQ(outside.error().kind, ErrorKind::kNotFound);
 }
 
+TEST_P(BoardTest, EveryWayOfReadingTheRecordsGivesTheEnginesCounts) {
+  // The duties read a subtree's records organisation by organisation up to 300 organisations,
+  // through the subtree's paths above, and for a whole tree from the index alone: a 党委 S of 320
+  // branches under T, every fifth without its 主题党日 of September, every seventh without its
+  // 支部党员大会 of the quarter.
+  std::int64_t s = 0;
+  auto built = db().Write([&](db::Connection& c) -> Result<void> {
+    s = Org(c, t_, "S", "committee");
+    for (int i = 0; i < 320; ++i) {
+      std::int64_t branch = Org(c, s, "S" + std::to_string(i), "branch");
+      Member(c, branch);
+      std::vector<std::pair<std::string, std::string>> records = {{"theme_day", "2026-07-10"},
+                                                                  {"theme_day", "2026-08-10"},
+                                                                  {"party_lecture", "2026-08-01"}};
+      if (i % 5 != 0) records.emplace_back("theme_day", "2026-09-10");
+      if (i % 7 != 0) records.emplace_back("branch_general_meeting", "2026-09-20");
+      for (const auto& [kind, day] : records) {
+        auto done = c.Execute(
+            "INSERT INTO meeting_record (org_id, kind, topic, planned_start, planned_end, "
+            "held_on, status, counted, created_at, updated_at) VALUES ($1, $2, '学习', $3, $3, "
+            "$4, 'accepted', 1, 'x', 'x')",
+            {branch, kind, day + "T09:00", day});
+        if (!done) return Fail(done.error());
+      }
+    }
+    return {};
+  });
+  ASSERT_TRUE(built.has_value()) << built.error().message;
+  for (std::int64_t root : {t_, s, a_}) {
+    for (const std::string period : {"2026-Q3", "2026-09", "2026-11"}) {
+      auto board = Board(org::SubtreeScope::Everything(), {root, period, "", "", "", 1, 50});
+      ASSERT_TRUE(board.has_value()) << board.error().message;
+      auto engine = db().Read([&](db::Connection& c) -> Result<std::vector<compliance::Finding>> {
+        auto p = compliance::ParsePeriod(period);
+        return compliance::Scan(c, paths_[root], *p, std::min(p->last_day, std::string(kToday)));
+      });
+      ASSERT_TRUE(engine.has_value()) << engine.error().message;
+      std::map<std::string, std::map<std::string, std::int64_t>> found;
+      for (const auto& f : *engine) ++found[f.rule_id][f.severity];
+      for (const auto& column : board->at("columns").as_array()) {
+        std::string rule(column.at("rule_id").as_string());
+        const auto& subjects = column.at("totals").at("subjects");
+        EXPECT_EQ(subjects.at("red").as_int64(), found[rule]["red"]) << root << period << rule;
+        EXPECT_EQ(subjects.at("yellow").as_int64(), found[rule]["yellow"])
+            << root << period << rule;
+      }
+    }
+  }
+  // S's quarter: 64 branches missed September's 主题党日, 46 the quarter's 支部党员大会.
+  auto quarter = Board(org::SubtreeScope::Everything(), {s, "2026-Q3", "", "", "", 1, 50});
+  ASSERT_TRUE(quarter.has_value());
+  EXPECT_EQ(quarter->at("rows").at("total").as_int64(), 320);
+  for (const auto& column : quarter->at("columns").as_array()) {
+    std::int64_t red = column.at("totals").at("subjects").at("red").as_int64();
+    if (column.at("id").as_string() == "theme_day") {
+      EXPECT_EQ(red, 64);
+    }
+    if (column.at("id").as_string() == "branch_general_meeting") {
+      EXPECT_EQ(red, 46);
+    }
+    if (column.at("id").as_string() == "party_lecture") {
+      EXPECT_EQ(red, 0);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BoardTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) {

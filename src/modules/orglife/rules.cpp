@@ -43,9 +43,15 @@ constexpr std::string_view kCommitteesSince =
 constexpr std::string_view kHeldOf =
     "SELECT r.org_id, r.held_on FROM meeting_record r WHERE r.counted = 1 AND r.kind || '' = $1 "
     "AND r.held_on >= $2 AND r.held_on <= $3 AND r.org_id IN (";
-//! The same for a large subtree: every counted record of the kind in the range, from the
-//! covering index meeting_record_kind_counted alone (no record, no organisation read); the records
-//! of organisations outside the subtree are set aside by the caller.
+//! The same for a larger subtree: the kind's records in the range from the covering index
+//! meeting_record_kind_counted, each kept when its organisation lies in the subtree ($4, $5).
+constexpr std::string_view kHeldInSubtree =
+    "SELECT r.org_id, r.held_on FROM meeting_record r JOIN organisation o ON o.id = r.org_id WHERE "
+    "r.kind = $1 AND r.counted = 1 AND r.held_on >= $2 AND r.held_on <= $3 AND o.path >= $4 AND "
+    "o.path < $5";
+//! The same for a whole tree (its root scanned): every record of the kind in the range, from the
+//! index alone, without reading an organisation per record; the caller sets aside the records of
+//! organisations it does not judge (another tree's).
 constexpr std::string_view kHeldAll =
     "SELECT r.org_id, r.held_on FROM meeting_record r WHERE r.kind = $1 AND r.counted = 1 AND "
     "r.held_on >= $2 AND r.held_on <= $3";
@@ -163,7 +169,7 @@ Result<std::unordered_map<std::int64_t, std::vector<std::string>>> Held(
   for (const OrgFacts& o : orgs) out[o.id];
   if (orgs.empty()) return out;
   std::vector<db::Value> params{std::string(kind), from, ctx.as_of};
-  std::string sql(kHeldAll);
+  std::string sql;
   if (orgs.size() <= kHeldInListMax) {
     sql = kHeldOf;
     for (std::size_t i = 0; i < orgs.size(); ++i) {
@@ -171,6 +177,12 @@ Result<std::unordered_map<std::int64_t, std::vector<std::string>>> Held(
       sql += (i == 0 ? "$" : ", $") + std::to_string(params.size());
     }
     sql += ")";
+  } else if (ctx.path_from.find('/', 1) + 1 == ctx.path_from.size()) {
+    sql = kHeldAll;  // `/1/`: a root, the whole tree
+  } else {
+    sql = kHeldInSubtree;
+    params.emplace_back(ctx.path_from);
+    params.emplace_back(ctx.path_to);
   }
   auto rows = ctx.connection.Query(sql, std::span<const db::Value>(params));
   if (!rows) return Fail(rows.error());
