@@ -53,15 +53,16 @@ constexpr std::string_view kQueueColumns =
     "SELECT r.id, r.org_id, o.name, o.path, o.kind, r.kind, r.topic, r.held_on, r.submitted_at, "
     "r.correction_of, r.expected_count, r.present_count";
 //! The problems of a subtree in a range of days, by the branch answerable (a 党小组's problems
-//! are its branch's), the month found and the item (filters appended).
+//! are its branch's, unless the group is the subtree's root $5), the month found and the item
+//! (filters appended).
 constexpr std::string_view kProblemsGrouped =
-    "SELECT CASE WHEN o.kind = 'group' THEN o.parent_id ELSE o.id END, substr(p.found_on, 1, 7), "
-    "p.item_id, COUNT(*) FROM meeting_review_problem p JOIN organisation o ON o.id = p.org_id "
-    "WHERE ";
+    "SELECT CASE WHEN o.kind = 'group' AND o.id <> $5 THEN o.parent_id ELSE o.id END, "
+    "substr(p.found_on, 1, 7), p.item_id, COUNT(*) FROM meeting_review_problem p JOIN "
+    "organisation o ON o.id = p.org_id WHERE ";
 constexpr std::string_view kProblemsTotals =
-    "SELECT COUNT(*), COUNT(DISTINCT p.record_id), COUNT(DISTINCT CASE WHEN o.kind = 'group' THEN "
-    "o.parent_id ELSE o.id END) FROM meeting_review_problem p JOIN organisation o ON o.id = "
-    "p.org_id WHERE ";
+    "SELECT COUNT(*), COUNT(DISTINCT p.record_id), COUNT(DISTINCT CASE WHEN o.kind = 'group' AND "
+    "o.id <> $5 THEN o.parent_id ELSE o.id END) FROM meeting_review_problem p JOIN organisation o "
+    "ON o.id = p.org_id WHERE ";
 
 constexpr std::size_t kMaxClassTitle = 90;
 constexpr std::size_t kMaxItemTitle = 300;
@@ -554,7 +555,7 @@ Result<boost::json::object> ProblemStats(db::Connection& c, const org::SubtreeSc
   if (!root) return Fail(root.error());
 
   std::vector<db::Value> params{root->path, org::SubtreeEnd(root->path), from + "-01",
-                                LastDayOf(to)};
+                                LastDayOf(to), root->id};
   std::string where =
       "o.path >= $1 AND o.path < $2 AND p.found_on >= $3 AND p.found_on <= $4 AND " +
       scope.Condition("o.path", params);

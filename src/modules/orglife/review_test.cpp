@@ -383,6 +383,11 @@ TEST_P(ReviewTest, ProblemsAreCountedByClassItemBranchAndMonthInTheCallersSubtre
   auto of_b = stats(Scope(t_), {b_, "2026-01", "2026-11"});
   ASSERT_TRUE(of_b.has_value());
   EXPECT_EQ(of_b->at("total").as_int64(), 1);
+  // A 党小组's own statistics name the group, not the branch above the subtree.
+  auto of_g = stats(Scope(t_), {g_, "2026-01", "2026-11"});
+  ASSERT_TRUE(of_g.has_value());
+  EXPECT_EQ(of_g->at("total").as_int64(), 1);
+  EXPECT_EQ(of_g->at("by_branch").as_array()[0].at("org_id").as_int64(), g_);
   auto everything = stats(org::SubtreeScope::Everything(), {u_, "2026-01", "2026-11"});
   ASSERT_TRUE(everything.has_value());
   EXPECT_EQ(everything->at("total").as_int64(), 1);
