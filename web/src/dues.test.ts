@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
 import { ApiError, errorFromResponse } from './api'
 import {
   MONTHS_ALIASES,
@@ -130,13 +129,18 @@ describe('money in fen', () => {
   })
 
   it('keeps floating point off the money path of the dues pages', () => {
-    // Like the server's DuesQuoteTest.NoFloatingPointOnTheMoneyPath: no parseFloat, Number() or
-    // toFixed on amounts in the dues helpers and pages.
-    const here = new URL('.', import.meta.url)
-    const files = ['dues.ts', 'duesApi.ts'].map((f) => readFileSync(new URL(f, here), 'utf8'))
-    for (const text of files) {
-      expect(text).not.toMatch(/parseFloat|toFixed|Math\.round/)
-      expect(text).not.toMatch(/Number\((?:[a-z.]*\.)?(?:amount|base|due|paid|owed|extra|total|share|collected)\b/)
+    // Like the server's DuesQuoteTest.NoFloatingPointOnTheMoneyPath: no parseFloat, toFixed,
+    // rounding or Number() of an amount in the dues helpers, client and pages.
+    const sources = import.meta.glob(['./dues.ts', './duesApi.ts', './views/dues/*', './components/dues/*'], {
+      query: '?raw',
+      import: 'default',
+      eager: true,
+    }) as Record<string, string>
+    expect(Object.keys(sources).length).toBeGreaterThanOrEqual(12)
+    for (const [file, text] of Object.entries(sources)) {
+      expect(text, file).not.toMatch(/parseFloat|toFixed|Math\.round|toLocaleString/)
+      expect(text, file).not.toMatch(/Number\((?:[\w.?]*\.)?(?:amount|base|due|paid|owed|extra|total|share|collected|remit_total|regular)\b/)
+      expect(text, file).not.toMatch(/type="number"|el-input-number/)
     }
   })
 })
@@ -337,5 +341,8 @@ describe('totals', () => {
     expect(rows[1]).toMatchObject({ members: 20, due: '225.00', paid: '75.00', owed: '150.00', extra: '10.00' })
     // Every row's amounts add up to the whole subtree's.
     expect(addTotals(rows).due).toBe('276.20')
+    // A branch on its own: one row, its own name.
+    const alone = totalsByChild({ id: 31, name: '白鹤1村支部', path: '/1/10/31/' }, [t(31, '/1/10/31/', '白鹤1村支部', '75.00', '75.00')], [])
+    expect(alone.map((r) => [r.org_id, r.name, r.leaf, r.own])).toEqual([[31, '白鹤1村支部', true, true]])
   })
 })

@@ -316,6 +316,21 @@ export interface ReceiptSummary {
   cancelled_reason: string
 }
 
+/** A receipt as the receipt dialog shows it: the answer of a payment, or one gathered from a card. */
+export interface ShownReceipt {
+  receipt_no: string
+  paid_on: string
+  method: string
+  reference: string
+  payer_name: string
+  months: { month: string; amount: string; late: boolean }[]
+  extra: string
+  extra_for_centre: boolean
+  total: string
+  cancelled?: boolean
+  cancelled_reason?: string
+}
+
 /** The member card's payment rows (one per month and one for the extra) as receipts, in the order
  *  they were paid; a receipt's total is added in fen. */
 export function receiptsOf(rows: readonly PaymentRowLike[]): ReceiptSummary[] {
@@ -413,8 +428,8 @@ export interface ChildTotals extends TotalsLike {
 /**
  * The subtree totals of `org` (one row per organisation holding members) grouped by `org`'s direct
  * children: each child's row adds up the organisations below it, in fen. Members kept by `org`
- * itself form a row of their own. Children without members are left out; the order is the
- * children's, then anything the children list did not name (by name).
+ * itself form a row of their own (named 本级 beside others). Children without members are left out;
+ * the order is that row, the children's, then anything the children list did not name (by name).
  */
 export function totalsByChild(
   org: { id: number; name: string; path: string },
@@ -436,7 +451,7 @@ export function totalsByChild(
     .map(([id, g]): ChildTotals => ({
       ...addTotals(g.rows),
       org_id: id,
-      name: g.own ? `${g.name}（本级）` : g.name,
+      name: g.own && groups.size > 1 ? `${g.name}（本级）` : g.name,
       branches: g.rows.length,
       leaf: g.own || (g.rows.length === 1 && g.rows[0].org_id === id),
       own: g.own,
