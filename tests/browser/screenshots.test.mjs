@@ -21,6 +21,7 @@ import {
   launchBrowser,
   logIn,
   newPage,
+  pickOption,
   screenshot,
   settle,
   shanghaiDate,
@@ -90,6 +91,29 @@ async function changeFacts(page, branch) {
   const root = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
   await apiDo(page, 'POST', 'api/v1/findings/scan', { org_id: root.id })
   return { member, requested, mobileMember: away, departed: m4, town: parentId }
+}
+
+/**
+ * The demo's 党费 town (the only one whose branches all have a base): a branch there, a member who
+ * owes this month (for the payment dialog), a member with a year of payments and some arrears
+ * (for the card), and the month seven months back (a 补交 the server refuses, 第十二条).
+ */
+async function duesFacts(page, root) {
+  const month = shanghaiDate().slice(0, 7)
+  const county = await apiGet(page, `api/v1/dues/totals?org=${root.id}&month=${month}`)
+  const branches = county.branches.filter((b) => b.without_base === 0 && b.members >= 10 && b.owed !== '0.00')
+  assert.ok(branches.length > 0, 'the demo town has branches with dues')
+  const branch = branches[0]
+  const town = Number(branch.path.slice(`/${root.id}/`.length).split('/')[0])
+  const ledger = await apiGet(page, `api/v1/dues/ledger?org=${branch.org_id}&month=${month}`)
+  const owing = ledger.items.find((l) => l.due !== null && l.owed !== '0.00')
+  assert.ok(owing, `${branch.name} has a member owing this month`)
+  const arrears = await apiGet(page, `api/v1/dues/arrears?org=${town}&page_size=50`)
+  assert.ok(arrears.items.some((a) => a.six_months), 'the demo town has a six-month case')
+  const card = arrears.items.find((a) => !a.six_months && a.org_id === branch.org_id) ?? owing
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5)) - 1 - 7
+  const tooOld = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
+  return { branch: { id: branch.org_id, name: branch.name }, town, owing, card, tooOld }
 }
 
 /** The pages of the console, in the order a person would meet them. */
@@ -229,6 +253,73 @@ async function tour(page, base, size, facts) {
   await visit(page, `${base}#/alerts?org=${facts.root.id}&tab=rules`, () => page.locator('[data-test="rule-catalogue"] [data-rule-id]').first().waitFor())
   await shoot('13e-alerts-rules')
 
+  // 党费: the demo town's branch ledger and its dialogs, a member's card (months, bases, receipts)
+  // and its dialogs, the arrears board, the county's and the town's totals, the printable pages.
+  // Dialogs are opened and closed; the one refusal shown is the server's (nothing is recorded).
+  const d = facts.dues
+  const ledgerShown = () => page.locator('[data-test="ledger-table"] [data-member], [data-test="ledger-table"] .ledger-row').first().waitFor()
+  await visit(page, `${base}#/dues/ledger?org=${d.branch.id}`, ledgerShown)
+  await shoot('14-dues-ledger')
+  await page.locator(`[data-test="ledger-table"] .member-${d.owing.member_id} [data-test="ledger-pay"]`).first().click()
+  const payDialog = page.locator('.el-dialog').filter({ hasText: '登记交纳' })
+  await payDialog.locator('[data-test="payment-total"]').waitFor()
+  await payDialog.locator('[data-test="payment-months"]').click()
+  for (const chosen of await page.locator('.el-select__popper:visible .el-select-dropdown__item.is-selected').all()) await chosen.click()
+  await page.locator(`.el-select__popper:visible .el-select-dropdown__item[data-month="${d.tooOld}"]`).click()
+  await payDialog.locator('.el-dialog__title').click()
+  await payDialog.locator('[data-test="submit-payment"]').click()
+  await payDialog.locator('.el-form-item__error').first().waitFor()
+  await sleep(300)
+  await shoot('14b-dues-payment-refused')
+  await page.keyboard.press('Escape')
+  await payDialog.waitFor({ state: 'hidden' })
+  await page.locator('[data-test="select-owing"]').click()
+  await page.locator('[data-test="open-bulk"]').click()
+  await page.locator('.el-dialog').filter({ hasText: '批量登记' }).waitFor()
+  await sleep(400)
+  await shoot('14c-dues-bulk-dialog')
+  await page.keyboard.press('Escape')
+  await page.locator('.el-dialog').filter({ hasText: '批量登记' }).waitFor({ state: 'hidden' })
+
+  await visit(page, `${base}#/dues/members/${d.card.member_id}`, () => page.locator('[data-test="dues-months"]').waitFor())
+  await shoot('15-dues-card')
+  await page.locator('[data-receipt]').first().click()
+  await page.locator('[data-test="receipt"]').waitFor()
+  await sleep(400)
+  await shoot('15b-dues-receipt')
+  await page.locator('[data-test="close-receipt"]').click()
+  await page.locator('[data-test="receipt"]').waitFor({ state: 'detached' })
+  await page.locator('[data-test="open-base"]').click()
+  const baseDialog = page.locator('.el-dialog').filter({ hasText: '核定党费基数' })
+  await pickOption(page, baseDialog.locator('[data-test="base-category"]'), '在职（按月领取工资）')
+  await baseDialog.locator('[data-test="base-input"]').fill('5000.01')
+  await baseDialog.locator('[data-test="quote-amount"]', { hasText: '75.00' }).waitFor()
+  await sleep(300)
+  await shoot('15c-dues-base-dialog')
+  await page.keyboard.press('Escape')
+  await baseDialog.waitFor({ state: 'hidden' })
+  await page.locator('[data-test="open-reduction"]').click()
+  const reductionDialog = page.locator('.el-dialog').filter({ hasText: '登记少交、免交' })
+  await reductionDialog.locator('[data-test="submit-reduction"]').click()
+  await reductionDialog.locator('.el-form-item__error').first().waitFor()
+  await sleep(300)
+  await shoot('15d-dues-reduction-dialog')
+  await page.keyboard.press('Escape')
+  await reductionDialog.waitFor({ state: 'hidden' })
+
+  await visit(page, `${base}#/dues/arrears?org=${d.town}`, () => page.locator('[data-test="six-months-tag"]').first().waitFor())
+  await shoot('16-dues-arrears')
+  const totalsShown = () => page.locator('[data-test="subtree-totals"]').waitFor()
+  await visit(page, `${base}#/dues/reports?org=${facts.root.id}`, totalsShown)
+  await shoot('17-dues-totals-county')
+  await visit(page, `${base}#/dues/reports?org=${d.town}`, totalsShown)
+  await page.locator('[data-test="remittance"]').waitFor()
+  await shoot('17b-dues-totals-town')
+  await visit(page, `${base}#/print/dues/remittance?org=${d.town}`, () => page.locator('[data-test="print-remit-total"]').waitFor())
+  await shoot('17c-dues-remittance-print')
+  await visit(page, `${base}#/print/dues/notice?org=${d.branch.id}`, () => page.locator('[data-test="notice-total"]').waitFor())
+  await shoot('17d-dues-notice-print')
+
   await visit(page, `${base}#/settings`, () => page.locator('[data-test="setting-current"]').first().waitFor())
   await shoot('12-settings')
   await page.locator('[data-test="edit-setting"]').first().click()
@@ -269,7 +360,7 @@ test('every page at desktop and phone size, with screenshots', async () => {
     const root = (await apiGet(desktop, 'api/v1/orgs/roots')).items[0]
     const branch = await findOrg(desktop, async (o) => BRANCH_KINDS.includes(o.kind) && o.member_count >= 15)
     assert.ok(root && branch, 'the demo has a root and a branch')
-    const facts = { root, branch, ...(await changeFacts(desktop, branch)) }
+    const facts = { root, branch, ...(await changeFacts(desktop, branch)), dues: await duesFacts(desktop, root) }
     const desktopShots = await tour(desktop, server.base, 'desktop', facts)
 
     // Phone: the login page, then the same tour with the tree in a drawer.
@@ -296,6 +387,13 @@ test('every page at desktop and phone size, with screenshots', async () => {
       `#/members/${facts.mobileMember.id}`,
       `#/members/${facts.departed.id}`,
       `#/orgs/${facts.branch.id}`,
+      `#/dues/ledger?org=${facts.dues.branch.id}`,
+      `#/dues/members/${facts.dues.card.member_id}`,
+      `#/dues/arrears?org=${facts.dues.town}`,
+      `#/dues/reports?org=${facts.root.id}`,
+      `#/dues/reports?org=${facts.dues.town}`,
+      `#/print/dues/remittance?org=${facts.dues.town}`,
+      `#/print/dues/notice?org=${facts.dues.branch.id}`,
     ]) {
       await visit(phone, server.base + url)
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)

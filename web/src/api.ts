@@ -37,14 +37,17 @@ export class ApiError extends Error {
   readonly code: string
   readonly field?: string
   readonly requestId?: string
+  /** The article a refusal rests on, when the server names one (`中组发〔2008〕3号 第十二条`). */
+  readonly rule?: string
 
-  constructor(status: number, code: string, message: string, field?: string, requestId?: string) {
+  constructor(status: number, code: string, message: string, field?: string, requestId?: string, rule?: string) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field
     this.requestId = requestId
+    this.rule = rule
   }
 }
 
@@ -128,7 +131,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   const e = envelope?.error
   if (e && typeof e.code === 'string') {
-    return new ApiError(response.status, e.code, e.message || e.code, e.field || undefined, e.request_id)
+    return new ApiError(response.status, e.code, e.message || e.code, e.field || undefined, e.request_id, e.rule || undefined)
   }
   const fallback =
     response.status >= 500

@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import { ElMessage } from 'element-plus'
 import { mayEnter, refusalMessage } from './access'
 import { loadMe, pendingSetupRoute, session } from './session'
+import { duesPrintRoutes, duesRoutes } from './views/dues/routes'
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -22,8 +23,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
       { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'audit.read' } },
       { path: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '本地设置' } },
+      ...duesRoutes,
     ],
   },
+  ...duesPrintRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 
