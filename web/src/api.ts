@@ -15,6 +15,10 @@ import type {
   ImportFormat,
   ImportJob,
   Me,
+  Meeting,
+  MeetingStatus,
+  MeetingSummary,
+  MeetingVocabulary,
   Member,
   MemberEvent,
   MemberSummary,
@@ -306,6 +310,58 @@ export interface FindingQuery {
   page_size?: number
 }
 
+/** GET /api/v1/meetings: newest first; `org` takes its whole subtree; dates are held_on bounds. */
+export interface MeetingQuery {
+  org?: number
+  kind?: string
+  status?: MeetingStatus | ''
+  from?: string
+  to?: string
+  page?: number
+  page_size?: number
+}
+
+export interface AttendanceInput {
+  member_id?: number
+  /** A committee position held outside the registry, named instead of a member id. */
+  name?: string
+  status: 'present' | 'leave' | 'absent'
+  leave_reason?: string
+}
+
+export type VoteInput =
+  | { resolution: string; method: 'open'; ballots: { member_id: number; choice: 'yes' | 'no' | 'abstain' }[] }
+  | { resolution: string; method: 'secret'; voters: number[]; yes: number; no: number; abstain: number }
+
+/** POST /api/v1/meetings and PATCH /api/v1/meetings/{id} (the organisation and the kind only on
+ *  creation). A member host or recorder is named by id (0 clears it), anyone else by name. */
+export interface MeetingInput {
+  org_id?: number
+  kind?: string
+  topic?: string
+  planned_start?: string
+  planned_end?: string
+  actual_start?: string
+  actual_end?: string
+  place?: string
+  online?: boolean
+  host_member_id?: number
+  host_name?: string
+  recorder_member_id?: number
+  recorder_name?: string
+  agenda?: string
+  minutes?: string
+  resolutions?: string
+  attendance?: AttendanceInput[]
+  guests?: { name: string; unit: string }[]
+  votes?: VoteInput[]
+}
+
+export interface ReviewInput {
+  decision: 'accept' | 'return'
+  reasons?: string[]
+}
+
 /** Every route the console uses, by area. */
 export const api = {
   auth: {
@@ -373,6 +429,21 @@ export const api = {
   },
   rules: {
     list: () => get<{ items: Rule[] }>('api/v1/rules'),
+  },
+  meetings: {
+    vocabulary: () => get<MeetingVocabulary>('api/v1/meetings/vocabulary'),
+    list: (query: MeetingQuery = {}, quiet = false) => get<Page<MeetingSummary>>('api/v1/meetings', query as Query, quiet),
+    get: (id: number, quiet = false) => get<Meeting>(`api/v1/meetings/${id}`, undefined, quiet),
+    create: (input: MeetingInput, quiet = false) => post<Meeting>('api/v1/meetings', input, quiet),
+    update: (id: number, input: MeetingInput, quiet = false) => patch<Meeting>(`api/v1/meetings/${id}`, input, quiet),
+    submit: (id: number, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/submit`, {}, quiet),
+    withdraw: (id: number, reason: string, quiet = false) =>
+      post<Meeting>(`api/v1/meetings/${id}/withdraw`, { reason: reason.trim() }, quiet),
+    review: (id: number, input: ReviewInput, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/review`, input, quiet),
+    archive: (id: number, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/archive`, {}, quiet),
+    /** A new draft copying an accepted or archived record, linked to it (one open at a time). */
+    correct: (id: number, reason: string, quiet = false) =>
+      post<Meeting>(`api/v1/meetings/${id}/corrections`, { reason: reason.trim() }, quiet),
   },
   settings: {
     list: () => get<{ items: Setting[] }>('api/v1/settings'),

@@ -335,3 +335,173 @@ export interface ScanReport {
   opened: number
   resolved: number
 }
+
+// 组织生活纪实 (docs/api-orglife.md, src/modules/orglife/): the records of 三会一课 and the rest,
+// their attendance, votes, reviews and corrections.
+
+/** draft → submitted → accepted | returned → archived; a draft or returned record may be withdrawn. */
+export type MeetingStatus = 'draft' | 'submitted' | 'returned' | 'accepted' | 'archived' | 'withdrawn'
+
+export type AttendanceStatus = 'present' | 'leave' | 'absent'
+
+/** expected: 应到; attached: 流入党员; participant: entered for kinds without a fixed list; guest: 列席. */
+export type AttendeeRole = 'expected' | 'attached' | 'participant' | 'guest'
+
+export interface Term {
+  id: string
+  title: string
+}
+
+/** One kind of record (GET /api/v1/meetings/vocabulary). */
+export interface MeetingKindInfo extends Term {
+  /** The kinds of organisation that hold it. */
+  org_kinds: string[]
+  /** 支部党员大会 only: resolutions are voted on. */
+  votes: boolean
+}
+
+export interface MeetingVocabulary {
+  kinds: MeetingKindInfo[]
+  statuses: Term[]
+  attendance_statuses: Term[]
+  roles: Term[]
+  no_vote_reasons: Term[]
+}
+
+/** One row of GET /api/v1/meetings. */
+export interface MeetingSummary {
+  id: number
+  org_id: number
+  org_name: string
+  kind: string
+  kind_title: string
+  topic: string
+  /** The actual start's date, else the planned one's. */
+  held_on: string
+  planned_start: string
+  actual_start: string | null
+  status: MeetingStatus
+  status_title: string
+  expected: number
+  present: number
+  leave: number
+  absent: number
+  correction_of: number | null
+  superseded_by: number | null
+}
+
+export interface Attendee {
+  member_id: number | null
+  name: string
+  role: AttendeeRole
+  role_title: string
+  /** A committee position (支委会), else empty. */
+  position: string
+  position_title: string
+  status: AttendanceStatus
+  status_title: string
+  leave_reason: string
+  voting: boolean
+  /** 年老体弱 (党员教育管理工作条例 第二十三条): counted among those expected only when present. */
+  hardship: boolean
+  checked_in_at: string | null
+  /** Why the member has no vote here (预备党员, 留党察看, 流入党员), or null. */
+  no_vote_reason: string | null
+}
+
+export interface AttendanceCounts {
+  expected: number
+  present: number
+  leave: number
+  absent: number
+  voting_expected: number
+  voting_present: number
+  others_present: number
+}
+
+/** 支委会: more than half of the committee; 党员大会: more than half of the voting members expected. */
+export interface Quorum {
+  rule: 'committee' | 'two_halves'
+  members: number
+  present: number
+  met: boolean
+  source: string
+}
+
+export type VoteOutcome = 'passed' | 'failed' | 'no_quorum' | 'invalid'
+
+/** Computed by the server on reading (支部工作条例 第十一条), never entered. */
+export interface VoteResult {
+  voting_expected?: number
+  voting_present?: number
+  yes?: number
+  no?: number
+  abstain?: number
+  not_counted?: { member_id: number; name: string; reason: string; reason_title: string }[]
+  quorum?: boolean
+  passed?: boolean
+  /** Whether a majority of those present would have passed it (not the rule). */
+  passes_against_present?: boolean
+  result: VoteOutcome
+  explanation: string
+  source?: string
+}
+
+export type BallotChoice = 'yes' | 'no' | 'abstain'
+
+export interface Vote {
+  seq: number
+  resolution: string
+  method: 'open' | 'secret'
+  ballots?: { member_id: number; name: string; choice: BallotChoice }[]
+  voters?: number[]
+  result: VoteResult
+}
+
+export interface MeetingReview {
+  decision: 'accept' | 'return'
+  reviewer: string
+  reviewed_at: string
+  reasons: { item: string; note: string }[]
+}
+
+/** GET /api/v1/meetings/{id} */
+export interface Meeting {
+  id: number
+  org_id: number
+  org_name: string
+  kind: string
+  kind_title: string
+  topic: string
+  planned_start: string
+  planned_end: string
+  actual_start: string | null
+  actual_end: string | null
+  held_on: string
+  place: string
+  online: boolean
+  host: { member_id: number | null; name: string }
+  recorder: { member_id: number | null; name: string }
+  agenda: string
+  minutes: string
+  resolutions: string
+  status: MeetingStatus
+  status_title: string
+  editable: boolean
+  /** Counts as held (submitted, returned, accepted or archived, and not superseded). */
+  counted: boolean
+  correction_of: number | null
+  correction_reason: string
+  superseded_by: number | null
+  created_at: string
+  updated_at: string
+  submitted_at: string | null
+  reviewed_at: string | null
+  archived_at: string | null
+  attendance: { counts: AttendanceCounts; items: Attendee[] }
+  guests: { name: string; unit: string }[]
+  quorum: Quorum | null
+  votes: Vote[]
+  reviews: MeetingReview[]
+  corrections: { id: number; status: MeetingStatus }[]
+}
