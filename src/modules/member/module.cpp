@@ -2,6 +2,7 @@
 //! initials, ID and phone, masked display with an audited unmask, the event timeline, status
 //! changes, and subtree statistics as of a date. The HTTP contract is docs/api-org-member.md.
 
+#include "modules/member/account_link.h"
 #include "modules/member/commands.h"
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
@@ -157,6 +158,7 @@ void RegisterRoutes(ModuleContext& context) {
       "组织（含下级）党员和组织统计（可指定统计日期）");
   member::RegisterTransferRoutes(context);
   member::RegisterMobilityRoutes(context);
+  member::RegisterAccountLinkRoutes(context);
 }
 
 }  // namespace
@@ -172,10 +174,13 @@ const ModuleManifest& member_module() {
       .permissions = {{"member.read", "查看党员信息（脱敏）"},
                       {"member.write", "维护党员信息"},
                       {"member.unmask", "查看完整身份证号和手机号"},
-                      {"member.transfer_approve", "审批组织关系转接、开具介绍信（基层党委）"}},
+                      {"member.transfer_approve", "审批组织关系转接、开具介绍信（基层党委）"},
+                      {std::string(member::kLinkAccountPermission),
+                       "将账号关联到党员本人（党员签到、请假等自助操作）"}},
       .role_permissions =
           {{"org_department_admin",
-            {"member.read", "member.write", "member.unmask", "member.transfer_approve"}},
+            {"member.read", "member.write", "member.unmask", "member.transfer_approve",
+             std::string(member::kLinkAccountPermission)}},
            {"party_committee_secretary",
             {"member.read", "member.write", "member.unmask", "member.transfer_approve"}},
            {"branch_secretary", {"member.read", "member.write"}},

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "modules/member/member_store.h"
+#include "modules/orglife/attachments.h"
 #include "modules/orglife/vocabulary.h"
 #include "platform/compliance/rule.h"
 #include "platform/json/json.h"
@@ -89,6 +90,14 @@ constexpr std::string_view kCommitteePositions =
 constexpr std::string_view kAttachedMembers =
     "SELECT id, name FROM member WHERE attached_org_id = $1 AND away_since IS NOT NULL AND "
     "departed_on IS NULL AND status IN ('full', 'probationary') ORDER BY id";
+
+constexpr std::string_view kLockRecord = "SELECT id FROM meeting_record WHERE id = $1 FOR UPDATE";
+//! The home branches of the 流入党员 in a record: their organisational life there counts for them
+//! at home too (党员教育管理工作条例 第三十二条), so the home branch's rules are judged again.
+constexpr std::string_view kAttachedHomePaths =
+    "SELECT DISTINCT m.org_path FROM meeting_attendance a JOIN member m ON m.id = a.member_id "
+    "WHERE a.record_id = $1 AND a.role = 'attached'";
+constexpr std::string_view kMemberHomePath = "SELECT org_path FROM member WHERE id = $1";
 
 constexpr std::size_t kMaxTopic = 600;
 constexpr std::size_t kMaxName = 100;
@@ -206,6 +215,16 @@ Result<Record> LoadRecord(db::Connection& c, const org::SubtreeScope& scope, std
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return Fail(NotFound());
   return RecordFrom(*rows, 0);
+}
+
+//! Locks record `id` until the transaction ends, so that attendance rewrites (an edit, a
+//! submission, members checking in at the same minute) follow one another instead of each
+//! replacing the rows the other wrote. SQLite has one writer: nothing to do there.
+Result<void> LockRow(db::Connection& c, std::int64_t id) {
+  if (c.backend() != db::Backend::kPostgres) return {};
+  auto locked = c.Query(kLockRecord, {id});
+  if (!locked) return Fail(locked.error());
+  return {};
 }
 
 //! One row of a record's attendance.
@@ -799,7 +818,14 @@ Result<void> SetStatus(db::Connection& c, Record& record, std::string status, bo
   auto rows =
       c.Execute(kCountedOn, {record.id, counted ? db::Value(record.held_on) : db::Value(nullptr)});
   if (!rows) return Fail(rows.error());
-  // The branch's duties and its members' organisational life are judged again.
+  // The branch's duties and its members' organisational life are judged again, and so are the
+  // home branches of the 流入党员 who took part.
+  auto homes = c.Query(kAttachedHomePaths, {record.id});
+  if (!homes) return Fail(homes.error());
+  for (std::size_t i = 0; i < homes->size(); ++i) {
+    auto touched = compliance::Touch(c, homes->Text(i, 0));
+    if (!touched) return Fail(touched.error());
+  }
   return compliance::Touch(c, record.org_path);
 }
 
@@ -1130,6 +1156,9 @@ Result<std::int64_t> CreateMeeting(db::Connection& c, const org::SubtreeScope& s
 
 Result<void> UpdateMeeting(db::Connection& c, const org::SubtreeScope& scope,
                            const org::Change& change, std::int64_t id, const MeetingInput& patch) {
+  // Locked before it is read: the status and the attendance seen are the ones replaced.
+  auto locked = LockRow(c, id);
+  if (!locked) return Fail(locked.error());
   auto record = LoadRecord(c, scope, id);
   if (!record) return Fail(record.error());
   if (!IsEditableStatus(record->status)) return Fail(NotEditable(*record));
@@ -1324,6 +1353,9 @@ Result<boost::json::object> GetMeeting(db::Connection& c, const org::SubtreeScop
         {{"id", corrections->Int(i, 0)}, {"status", corrections->Text(i, 1)}});
   }
   j["corrections"] = std::move(correction_items);
+  auto attachments = AttachmentList(c, r.id);
+  if (!attachments) return Fail(attachments.error());
+  j["attachments"] = std::move(*attachments);
   return j;
 }
 
@@ -1404,6 +1436,8 @@ Result<boost::json::object> ListMeetings(db::Connection& c, const org::SubtreeSc
 
 Result<void> SubmitMeeting(db::Connection& c, const org::SubtreeScope& scope,
                            const org::Change& change, std::int64_t id) {
+  auto locked = LockRow(c, id);
+  if (!locked) return Fail(locked.error());
   auto record = LoadRecord(c, scope, id);
   if (!record) return Fail(record.error());
   Record& r = *record;
@@ -1632,12 +1666,121 @@ Result<std::int64_t> CorrectMeeting(db::Connection& c, const org::SubtreeScope& 
   if (!stored) return Fail(stored.error());
   auto written = StoreVotes(c, copy, *votes);
   if (!written) return Fail(written.error());
+  // The photos and scans of the meeting belong to its correction too.
+  auto attached = CopyAttachments(c, r.id, copy);
+  if (!attached) return Fail(attached.error());
   auto logged = Audit(c, change, "orglife.correct", id, {{"correction", copy}});
   if (!logged) return Fail(logged.error());
   auto created = Audit(c, change, "orglife.create", copy,
                        {{"after", AuditView(draft)}, {"correction_of", id}});
   if (!created) return Fail(created.error());
   return copy;
+}
+
+namespace {
+
+//! The record's attendance as it stands once recomputed on its date, and the member's line in it
+//! (a participant added for a kind without an expected list when the member belonged to the
+//! organisation's subtree on that date), or null.
+struct OwnRows {
+  Record record;
+  std::vector<Row> rows;
+  Row* own = nullptr;
+};
+
+Result<OwnRows> LoadOwnRows(db::Connection& c, std::int64_t record_id, std::int64_t member_id) {
+  OwnRows out;
+  auto record = LoadRecord(c, org::SubtreeScope::Everything(), record_id);
+  if (!record) return Fail(record.error());
+  out.record = std::move(*record);
+  auto existing = LoadRows(c, record_id);
+  if (!existing) return Fail(existing.error());
+  auto expected = ExpectedOn(c, out.record, out.record.held_on);
+  if (!expected) return Fail(expected.error());
+  out.rows = Merge(std::move(*expected), *existing);
+  for (auto& r : out.rows) {
+    if (r.a.member_id == member_id && r.a.role != "guest") out.own = &r;
+  }
+  if (out.own == nullptr && out.record.Kind().expected == Expected::kOpen) {
+    auto found = c.Query(kMemberOn, {member_id, out.record.org_path,
+                                     org::SubtreeEnd(out.record.org_path), out.record.held_on});
+    if (!found) return Fail(found.error());
+    if (!found->empty()) {
+      auto added = MemberRows(c, *found, out.record.held_on, "participant");
+      if (!added) return Fail(added.error());
+      out.rows.push_back(std::move(added->front()));
+      out.own = &out.rows.back();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Error NotExpected(std::string_view field) {
+  return Error::Unprocessable(
+      "orglife.not_expected",
+      "您不是本次组织生活的应到人员，也不是编入本支部参加组织生活的流动党员", std::string(field),
+      "中国共产党党员教育管理工作条例 第十六条（党员按期参加所在党支部、党小组的组织生活）、"
+      "第三十二条（流动党员参加流入地党组织的组织生活）");
+}
+
+Result<RecordSummary> LoadRecordSummary(db::Connection& c, std::int64_t id, bool lock) {
+  if (lock) {
+    auto locked = LockRow(c, id);
+    if (!locked) return Fail(locked.error());
+  }
+  auto record = LoadRecord(c, org::SubtreeScope::Everything(), id);
+  if (!record) return Fail(record.error());
+  return RecordSummary{.id = record->id,
+                       .org_id = record->org_id,
+                       .org_name = record->org_name,
+                       .org_path = record->org_path,
+                       .kind = record->kind,
+                       .topic = record->topic,
+                       .planned_start = record->planned_start,
+                       .status = record->status};
+}
+
+Result<std::optional<OwnAttendance>> FindOwnAttendance(db::Connection& c, std::int64_t record_id,
+                                                       std::int64_t member_id) {
+  auto own = LoadOwnRows(c, record_id, member_id);
+  if (!own) return Fail(own.error());
+  if (own->own == nullptr) return std::optional<OwnAttendance>();
+  const Row& r = *own->own;
+  return std::optional<OwnAttendance>(OwnAttendance{.role = r.a.role,
+                                                    .status = r.a.status,
+                                                    .leave_reason = r.leave_reason,
+                                                    .checked_in_at = r.checked_in_at});
+}
+
+Result<void> MarkOwnAttendance(db::Connection& c, std::int64_t record_id, std::int64_t member_id,
+                               const OwnAttendance& mark, std::string_view field) {
+  auto own = LoadOwnRows(c, record_id, member_id);
+  if (!own) return Fail(own.error());
+  if (own->own == nullptr) return Fail(NotExpected(field));
+  Row& r = *own->own;
+  r.a.status = mark.status;
+  r.leave_reason = mark.status == "leave" ? mark.leave_reason : std::string();
+  r.checked_in_at = mark.checked_in_at;
+  auto votes = LoadVotes(c, record_id);
+  if (!votes) return Fail(votes.error());
+  auto without_quorum = CheckVotes(own->record, *votes, own->rows);
+  if (!without_quorum) return Fail(without_quorum.error());
+  auto stored = StoreRows(c, own->record, own->rows, *without_quorum);
+  if (!stored) return Fail(stored.error());
+  // A returned record counts as held: the branch's and the member's rules are judged again.
+  auto touched = compliance::Touch(c, own->record.org_path);
+  if (!touched) return Fail(touched.error());
+  if (r.a.role == "attached") {
+    auto home = c.Query(kMemberHomePath, {member_id});
+    if (!home) return Fail(home.error());
+    if (!home->empty()) {
+      auto at_home = compliance::Touch(c, home->Text(0, 0));
+      if (!at_home) return Fail(at_home.error());
+    }
+  }
+  return {};
 }
 
 }  // namespace zhibu::orglife

@@ -143,4 +143,47 @@ Result<void> ArchiveMeeting(db::Connection& c, const org::SubtreeScope& review_s
 Result<std::int64_t> CorrectMeeting(db::Connection& c, const org::SubtreeScope& scope,
                                     const org::Change& change, std::int64_t id);
 
+//! What the self-service routes (checkin.h) need of a record, read without a scope: the caller
+//! acts as their own member, and their place in the record's attendance decides what they may do.
+struct RecordSummary {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::string org_name;
+  std::string org_path;
+  std::string kind;
+  std::string topic;
+  std::string planned_start;  //!< YYYY-MM-DDTHH:MM, Asia/Shanghai
+  std::string status;
+};
+
+//! The record `id` (404 `orglife.not_found`). With `lock`, the record is locked until the
+//! transaction ends (PostgreSQL `FOR UPDATE`; SQLite's single writer serialises every write
+//! anyway), so that concurrent check-ins and edits rewrite its attendance one after another.
+Result<RecordSummary> LoadRecordSummary(db::Connection& c, std::int64_t id, bool lock);
+
+//! One member's own line in a record's attendance.
+struct OwnAttendance {
+  std::string role;    //!< expected | attached | participant
+  std::string status;  //!< present | leave | absent
+  std::string leave_reason;
+  std::optional<std::string> checked_in_at;  //!< ISO 8601 with the Shanghai offset
+};
+
+//! The member's line as the record's attendance stands once recomputed on its date (the people
+//! expected then, with the statuses already recorded): `expected` or `attached` (流入党员 attached
+//! to the branch), or for a kind without an expected list a `participant` when the member belonged
+//! to the organisation's subtree on that date. Nullopt when the member has no place there.
+Result<std::optional<OwnAttendance>> FindOwnAttendance(db::Connection& c, std::int64_t record_id,
+                                                       std::int64_t member_id);
+
+//! Sets the member's own line to `mark` (status, leave reason, check-in time) and stores the
+//! record's attendance recomputed on its date, with its counts, as an edit does. 422
+//! `orglife.not_expected` naming `field` when the member has no place in the record. Checks
+//! neither the record's status nor any time window and does not audit: the caller does.
+Result<void> MarkOwnAttendance(db::Connection& c, std::int64_t record_id, std::int64_t member_id,
+                               const OwnAttendance& mark, std::string_view field);
+
+//! 422 `orglife.not_expected` naming `field`: the member has no place in the record.
+Error NotExpected(std::string_view field);
+
 }  // namespace zhibu::orglife

@@ -4,6 +4,8 @@
 //! archiving and linked corrections; the frequency duties and the 6-month rule as compliance
 //! rules; a year of demo records.
 
+#include "modules/orglife/attachments.h"
+#include "modules/orglife/checkin.h"
 #include "modules/orglife/demo.h"
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/routes.h"
@@ -13,6 +15,7 @@
 namespace zhibu::modules {
 
 const ModuleManifest& orglife_module() {
+  using orglife::kCheckinPermission;
   using orglife::kReadPermission;
   using orglife::kReviewPermission;
   using orglife::kWritePermission;
@@ -26,7 +29,9 @@ const ModuleManifest& orglife_module() {
       .register_routes = orglife::RegisterRoutes,
       .permissions = {{std::string(kReadPermission), "查看组织生活记录"},
                       {std::string(kWritePermission), "填写、提交、撤回、更正组织生活记录"},
-                      {std::string(kReviewPermission), "审核、归档下级组织的组织生活记录"}},
+                      {std::string(kReviewPermission), "审核、归档下级组织的组织生活记录"},
+                      {std::string(kCheckinPermission),
+                       "扫码签到、请假（党员本人，账号须关联党员）"}},
       .role_permissions = {{"org_department_admin",
                             {std::string(kReadPermission), std::string(kWritePermission),
                              std::string(kReviewPermission)}},
@@ -38,7 +43,9 @@ const ModuleManifest& orglife_module() {
                            {"organising_member",
                             {std::string(kReadPermission), std::string(kWritePermission)}},
                            {"publicity_member", {std::string(kReadPermission)}},
-                           {"discipline_member", {std::string(kReadPermission)}}},
+                           {"discipline_member", {std::string(kReadPermission)}},
+                           // Self-service only: it acts on the caller's own member.
+                           {"party_member", {std::string(kCheckinPermission)}}},
       .encrypted_columns = {},
       .settings =
           {{.key = std::string(orglife::kThemeDaySetting),
@@ -85,7 +92,38 @@ const ModuleManifest& orglife_module() {
             .default_value = 5,
             .min = 1,
             .max = 5,
-            .source = "本地做法：党章 第九条以连续6个月为限，此前多少个月起黄灯提醒党支部"}},
+            .source = "本地做法：党章 第九条以连续6个月为限，此前多少个月起黄灯提醒党支部"},
+           {.key = std::string(orglife::kCheckinBeforeSetting),
+            .title = "扫码签到开始时间（计划开始前多少分钟）",
+            .unit = "分钟",
+            .default_value = 20,
+            .min = 0,
+            .max = 240,
+            .source = "本地做法（spec 04：默认开始前后各20分钟）：党员教育管理工作条例 第十六条"
+                      "要求党员按期参加组织生活，签到留下出席的痕迹；含该分钟"},
+           {.key = std::string(orglife::kCheckinAfterSetting),
+            .title = "扫码签到截止时间（计划开始后多少分钟）",
+            .unit = "分钟",
+            .default_value = 20,
+            .min = 0,
+            .max = 240,
+            .source = "本地做法（spec 04：默认开始前后各20分钟）；截止的那一分钟内仍可签到"},
+           {.key = std::string(orglife::kLeaveCloseSetting),
+            .title = "请假截止时间（计划开始前多少分钟）",
+            .unit = "分钟",
+            .default_value = 20,
+            .min = 0,
+            .max = 1440,
+            .source = "本地做法（spec 04：默认开始前20分钟截止）：党章 第九条以“正当理由”区分"
+                      "请假与无故缺席，请假应在会前提出；自截止的那一分钟起不再受理"},
+           {.key = std::string(orglife::kAttachmentMaxBytesSetting),
+            .title = "组织生活记录附件大小上限",
+            .unit = "字节",
+            .default_value = orglife::kAttachmentMaxBytesDefault,
+            .min = orglife::kAttachmentMaxBytesLowest,
+            .max = orglife::kAttachmentMaxBytesHighest,
+            .source = "本地做法（spec 04：附件检查大小和类型；spec 02：上传文件有大小上限）："
+                      "默认 10 MiB，足够一张手机照片或一份多页扫描件"}},
       .rules = orglife::OrgLifeRules(),
       .periodic_tasks = {},
       .register_commands = orglife::RegisterCommands,

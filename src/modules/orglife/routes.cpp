@@ -1,6 +1,8 @@
 #include "modules/orglife/routes.h"
 
 #include "modules/org/scoped_route.h"
+#include "modules/orglife/attachments.h"
+#include "modules/orglife/checkin.h"
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/vocabulary.h"
 #include "platform/json/json.h"
@@ -224,6 +226,8 @@ void RegisterRoutes(ModuleContext& context) {
                                 });
       },
       "更正已通过或已归档的记录：新建与原记录关联的更正记录（草稿，须说明原因，记入审计）");
+  RegisterCheckinRoutes(context);
+  RegisterAttachmentRoutes(context);
 }
 
 }  // namespace zhibu::orglife

@@ -51,7 +51,9 @@ constexpr std::string_view kRevokeAccountSessions =
     "UPDATE auth_session SET revoked_at_ms = $2 WHERE account_id = $1 AND revoked_at_ms IS NULL";
 constexpr std::string_view kSelectAccount =
     "SELECT id, username, display_name, status, created_at, locked_until_ms,"
-    " password_changed_at_ms FROM account WHERE id = $1";
+    " password_changed_at_ms, member_id FROM account WHERE id = $1";
+constexpr std::string_view kSelectAccountOfMember = "SELECT id FROM account WHERE member_id = $1";
+constexpr std::string_view kSetAccountMember = "UPDATE account SET member_id = $2 WHERE id = $1";
 constexpr std::string_view kSelectAccounts = "SELECT id FROM account ORDER BY id";
 constexpr std::string_view kSelectAccountByName = "SELECT id FROM account WHERE username = $1";
 constexpr std::string_view kSelectGrants =
@@ -215,7 +217,8 @@ boost::json::object Principal::ToJson() const {
           {"permissions", std::move(perms)},
           {"csrf_token", csrf_token},
           {"password_expired", password_expired},
-          {"totp_enrollment_required", totp_enrollment_required}};
+          {"totp_enrollment_required", totp_enrollment_required},
+          {"member_id", member_id ? boost::json::value(*member_id) : boost::json::value(nullptr)}};
 }
 
 boost::json::object AccountView::ToJson() const {
@@ -226,7 +229,8 @@ boost::json::object AccountView::ToJson() const {
           {"created_at", created_at},
           {"locked", locked},
           {"must_change_password", must_change_password},
-          {"grants", GrantsJson(grants)}};
+          {"grants", GrantsJson(grants)},
+          {"member_id", member_id ? boost::json::value(*member_id) : boost::json::value(nullptr)}};
 }
 
 IdentityService::IdentityService(db::Database& db, AuthSettings settings)
@@ -388,6 +392,7 @@ Result<Principal> IdentityService::LoadPrincipal(db::Connection& c, std::int64_t
   p.account_id = account_id;
   p.username = account->Text(0, 1);
   p.display_name = account->Text(0, 2);
+  p.member_id = account->OptionalInt(0, 7);
   p.grants = std::move(*grants);
   for (const auto& g : p.grants) {
     if (const RoleSpec* spec = FindRole(g.role)) {
@@ -714,6 +719,7 @@ Result<AccountView> IdentityService::LoadAccount(db::Connection& c, std::int64_t
   v.created_at = row->Text(0, 4);
   v.locked = row->Int(0, 5) > NowMs();
   v.must_change_password = row->Int(0, 6) == 0;
+  v.member_id = row->OptionalInt(0, 7);
   v.grants = std::move(*grants);
   return v;
 }
@@ -905,6 +911,45 @@ Result<std::vector<AccountView>> IdentityService::ListAccounts() {
 
 Result<AccountView> IdentityService::GetAccount(std::int64_t account_id) {
   return db_.Read([&](db::Connection& c) { return LoadAccount(c, account_id); });
+}
+
+Result<AccountView> IdentityService::GetAccount(db::Connection& c, std::int64_t account_id) {
+  return LoadAccount(c, account_id);
+}
+
+Result<AccountView> IdentityService::LinkMember(db::Connection& c, const audit::Actor& actor,
+                                                std::int64_t account_id,
+                                                std::optional<std::int64_t> member_id) {
+  auto account = LoadAccount(c, account_id);
+  if (!account) return Fail(account.error());
+  if (member_id && HoldsSeparatedAdminRole(account->grants)) {
+    return Fail(Error{ErrorKind::kUnprocessable, "account.separated_admin",
+                      "三员账号不担任业务角色，不能关联党员", "account",
+                      "GB/T 22239-2019 8.1.4.2 d 三员分立"});
+  }
+  if (member_id) {
+    auto holder = c.Query(kSelectAccountOfMember, {*member_id});
+    if (!holder) return Fail(holder.error());
+    if (!holder->empty() && holder->Int(0, 0) != account_id) {
+      return Fail(Error::Conflict(
+          "account.member_taken",
+          "该党员已关联其他账号（编号 " + std::to_string(holder->Int(0, 0)) + "），请先解除",
+          "member_id"));
+    }
+  }
+  auto json_member = [](const std::optional<std::int64_t>& id) {
+    return id ? boost::json::value(*id) : boost::json::value(nullptr);
+  };
+  boost::json::object detail{{"before", {{"member_id", json_member(account->member_id)}}},
+                             {"after", {{"member_id", json_member(member_id)}}}};
+  auto updated = c.Execute(kSetAccountMember,
+                           {account_id, member_id ? db::Value(*member_id) : db::Value(nullptr)});
+  if (!updated) return Fail(updated.error());
+  auto logged = audit::Append(c, {actor, "account.link_member",
+                                  "account:" + std::to_string(account_id), "success", detail});
+  if (!logged) return Fail(logged.error());
+  account->member_id = member_id;
+  return account;
 }
 
 Result<std::int64_t> IdentityService::FindAccountId(std::string_view username) {

@@ -56,6 +56,9 @@ struct Principal {
   bool password_expired = false;
   //! An administrator who has not yet set up the second factor.
   bool totp_enrollment_required = false;
+  //! The member of the registry this account belongs to (self-service routes act on them), if
+  //! an administrator linked one.
+  std::optional<std::int64_t> member_id;
 
   bool Can(std::string_view permission) const { return permissions.contains(permission); }
   //! The role an action is recorded under: the first grant's, or empty.
@@ -75,6 +78,7 @@ struct AccountView {
   bool locked = false;
   bool must_change_password = false;
   std::vector<Grant> grants;
+  std::optional<std::int64_t> member_id;  //!< the member the account belongs to, if linked
   boost::json::object ToJson() const;
 };
 
@@ -176,6 +180,18 @@ class IdentityService {
 
   Result<std::vector<AccountView>> ListAccounts();
   Result<AccountView> GetAccount(std::int64_t account_id);
+  //! The account `account_id` read inside the caller's transaction (404 `account.not_found`).
+  Result<AccountView> GetAccount(db::Connection& c, std::int64_t account_id);
+
+  //! Links account `account_id` to the member `member_id`, or unlinks it (nullopt), inside the
+  //! caller's transaction: the caller (the member registry's route) has checked that the member
+  //! exists and lies in the acting administrator's subtree. Refuses an account of the 三员 (422
+  //! `account.separated_admin`, field `account`: they hold no business role and act as nobody's
+  //! member) and a member already linked to another account (409 `account.member_taken`, field
+  //! `member_id`). Audited as `account.link_member` with the member before and after. Answers the
+  //! account as it now is.
+  Result<AccountView> LinkMember(db::Connection& c, const audit::Actor& actor,
+                                 std::int64_t account_id, std::optional<std::int64_t> member_id);
   //! The account id for a username, or 404.
   Result<std::int64_t> FindAccountId(std::string_view username);
 
