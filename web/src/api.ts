@@ -6,7 +6,14 @@
 
 import type {
   AttachedMember,
+  Attachment,
+  CheckinDone,
+  CheckinOverview,
+  CheckinPreview,
+  LeaveDone,
   Board,
+  CellLight,
+  ChecklistClass,
   Committee,
   ErrorEnvelope,
   Finding,
@@ -27,6 +34,9 @@ import type {
   OrgStats,
   OrgSummary,
   Page,
+  ProblemStats,
+  ReviewQueueItem,
+  DutyBoard,
   Rule,
   ScanReport,
   Setting,
@@ -56,6 +66,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 
 export interface RequestOptions {
   query?: Query
+  /** Extra request headers (X-File-Name of an upload). */
+  headers?: Record<string, string>
   /** A JSON body (objects) or a raw body (File/Blob/string, sent as is). */
   body?: unknown
   /** Content type of a raw body. */
@@ -152,7 +164,7 @@ export function notifyError(error: unknown): void {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
   let body: BodyInit | undefined
   if (options.body !== undefined) {
     if (isRawBody(options.body)) {
@@ -359,7 +371,28 @@ export interface MeetingInput {
 
 export interface ReviewInput {
   decision: 'accept' | 'return'
+  /** Items of the review checklist found, with a note each. */
+  problems?: { item_id: number; note?: string }[]
+  /** Problems in words (counted under 其他). */
   reasons?: string[]
+}
+
+export interface ReviewQueueQuery {
+  org?: number
+  kind?: string
+  page?: number
+  page_size?: number
+}
+
+export interface BoardQuery {
+  org?: number
+  /** `2026-11`, `2026-Q3` or `2026`. */
+  period?: string
+  light?: CellLight | ''
+  duty?: string
+  sort?: 'path' | 'worst'
+  page?: number
+  page_size?: number
 }
 
 /** Every route the console uses, by area. */
@@ -444,6 +477,36 @@ export const api = {
     /** A new draft copying an accepted or archived record, linked to it (one open at a time). */
     correct: (id: number, reason: string, quiet = false) =>
       post<Meeting>(`api/v1/meetings/${id}/corrections`, { reason: reason.trim() }, quiet),
+    checklist: (quiet = false) => get<{ classes: ChecklistClass[] }>('api/v1/meetings/checklist', undefined, quiet),
+    reviewQueue: (query: ReviewQueueQuery = {}, quiet = false) =>
+      get<Page<ReviewQueueItem>>('api/v1/meetings/review-queue', query as Query, quiet),
+    problemStats: (query: { org?: number; from?: string; to?: string }, quiet = false) =>
+      get<ProblemStats>('api/v1/meetings/problems/stats', query as Query, quiet),
+    board: (query: BoardQuery, quiet = false) => get<DutyBoard>('api/v1/meetings/board', query as Query, quiet),
+    /** The QR code's address and window (issues the token on first call for an open record). */
+    checkin: (id: number, quiet = false) => get<CheckinOverview>(`api/v1/meetings/${id}/checkin`, undefined, quiet),
+    checkinQrUrl: (id: number, version = 0) => buildUrl(`api/v1/meetings/${id}/checkin-qr`, version ? { v: version } : undefined),
+    /** A new token: the QR code shown so far stops working. */
+    rotateCheckin: (id: number) => post<CheckinOverview>(`api/v1/meetings/${id}/checkin/rotate`),
+    /** 党员: asks for leave with a reason before the leave closes. */
+    leave: (id: number, reason: string, quiet = false) => post<LeaveDone>(`api/v1/meetings/${id}/leave`, { reason: reason.trim() }, quiet),
+    attachments: (id: number) => get<{ items: Attachment[] }>(`api/v1/meetings/${id}/attachments`),
+    attachmentUrl: (id: number, aid: number) => buildUrl(`api/v1/meetings/${id}/attachments/${aid}`),
+    /** The file as the body, its type in Content-Type and its name percent-encoded in X-File-Name. */
+    attach: (id: number, file: File, quiet = false) =>
+      request<Attachment>('POST', `api/v1/meetings/${id}/attachments`, {
+        body: file,
+        contentType: file.type || 'application/octet-stream',
+        headers: { 'X-File-Name': encodeURIComponent(file.name) },
+        quiet,
+      }),
+    withdrawAttachment: (id: number, aid: number, reason: string, quiet = false) =>
+      post<Attachment>(`api/v1/meetings/${id}/attachments/${aid}/withdraw`, { reason: reason.trim() }, quiet),
+  },
+  /** The member's side of a QR check-in (orglife.checkin and an account linked to a member). */
+  checkin: {
+    preview: (token: string, quiet = false) => get<CheckinPreview>('api/v1/checkin', { t: token }, quiet),
+    checkIn: (token: string, quiet = false) => post<CheckinDone>('api/v1/checkin', { token }, quiet),
   },
   settings: {
     list: () => get<{ items: Setting[] }>('api/v1/settings'),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   attendanceInputOf,
+  checkinPhase,
+  windowText,
   calendarRouteQuery,
   calendarStateFromRoute,
   countAttendance,
@@ -14,6 +16,9 @@ import {
   emptyMeetingForm,
   fieldPath,
   isCounted,
+  isReturn,
+  lastReturn,
+  reasonText,
   meetingActions,
   meetingErrorPlace,
   meetingFormOf,
@@ -385,8 +390,8 @@ describe('a record’s life cycle and actions', () => {
       submitted_at: '2026-11-12T10:00:00+08:00',
       archived_at: '2026-11-20T10:00:00+08:00',
       reviews: [
-        { decision: 'return', reviewer: '组织部', reviewed_at: '2026-11-11T09:00:00+08:00', reasons: [{ item: '会议记录不完整', note: '缺议程' }] },
-        { decision: 'accept', reviewer: '组织部', reviewed_at: '2026-11-13T09:00:00+08:00', reasons: [] },
+        { decision: 'returned', reviewer: '组织部', reviewed_at: '2026-11-11T09:00:00+08:00', reasons: [{ item: '会议记录不完整', note: '缺议程' }, { item: '', note: '未写明表决情况' }] },
+        { decision: 'accepted', reviewer: '组织部', reviewed_at: '2026-11-13T09:00:00+08:00', reasons: [] },
       ],
       corrections: [{ id: 9, status: 'draft' }],
       superseded_by: 12,
@@ -402,7 +407,11 @@ describe('a record’s life cycle and actions', () => {
       '已被更正记录 #12 取代，本记录不再计入',
     ])
     expect(history[0].detail).toBe('更正原因：出席人数登记有误')
-    expect(history[1].detail).toBe('会议记录不完整：缺议程')
+    expect(history[1].detail).toBe('会议记录不完整：缺议程；未写明表决情况')
+    expect(lastReturn(m)?.reviewed_at).toBe('2026-11-11T09:00:00+08:00')
+    expect(lastReturn(meeting({}))).toBeNull()
+    expect(isReturn({ decision: 'return' })).toBe(true)
+    expect(reasonText({ item: '会议记录不完整', note: '' })).toBe('会议记录不完整')
     expect(meetingHistory(meeting({ status: 'withdrawn', updated_at: '2026-11-11T00:00:00+08:00' })).map((h) => h.title)).toEqual(['新建草稿', '撤回'])
   })
 
@@ -443,5 +452,24 @@ describe('the span of the duties', () => {
     expect(judgedDay('2026-12', '2026-11-20')).toBe('2026-12-01')
     expect(dutySpan(duties, '2026-11', '2026-11-20')).toEqual({ from: '2026-01-01', to: '2026-12-31' })
     expect(dutySpan([], '2026-11', '2026-11-20')).toEqual({ from: '2026-11-01', to: '2026-11-30' })
+  })
+})
+
+describe('check-in', () => {
+  const window = { opens_at: '2026-11-24T08:40', closes_at: '2026-11-24T09:20' }
+  it('tells the phase from the server’s answer and clock', () => {
+    expect(checkinPhase({ ...window, open: true, now: '2026-11-24T08:40:00+08:00' })).toBe('open')
+    expect(checkinPhase({ ...window, open: false, now: '2026-11-24T08:39:59+08:00' })).toBe('before')
+    expect(checkinPhase({ ...window, open: false, now: '2026-11-24T09:21:00+08:00' })).toBe('after')
+    expect(checkinPhase({ ...window, open: false, now: '2026-11-24T08:50:00+08:00', status: 'submitted' })).toBe('closed')
+    expect(checkinPhase({ ...window, open: false, now: '2026-11-24T08:30:00+08:00', status: 'returned' })).toBe('before')
+    // Shut inside its window without a status known: the record was submitted meanwhile.
+    expect(checkinPhase({ ...window, open: false, now: '2026-11-24T09:00:00+08:00' })).toBe('closed')
+  })
+
+  it('says the window in words', () => {
+    expect(windowText(window.opens_at, window.closes_at)).toBe('11月24日 08:40 至 09:20')
+    expect(windowText('2026-11-24T23:50', '2026-11-25T00:30')).toBe('11月24日 23:50 至 11月25日 00:30')
+    expect(windowText('', '')).toBe('—')
   })
 })

@@ -15,6 +15,7 @@ import type {
   Finding,
   Light,
   Meeting,
+  MeetingReview,
   MeetingStatus,
   MeetingSummary,
   Vote,
@@ -628,6 +629,22 @@ export function meetingErrorPlace(field: string | null | undefined): { item: str
 
 // --- a record's life cycle ------------------------------------------------------------------------
 
+/** Whether a review returned the record. */
+export function isReturn(review: Pick<MeetingReview, 'decision'>): boolean {
+  return review.decision === 'returned' || review.decision === 'return'
+}
+
+/** A review's reason as text: the checklist item and the note, or whichever is given. */
+export function reasonText(reason: { item: string; note: string }): string {
+  if (reason.item && reason.note) return `${reason.item}：${reason.note}`
+  return reason.item || reason.note
+}
+
+/** The latest review that returned the record, or null. */
+export function lastReturn(m: Pick<Meeting, 'reviews'>): MeetingReview | null {
+  return [...m.reviews].reverse().find(isReturn) ?? null
+}
+
 export interface HistoryEntry {
   at: string
   title: string
@@ -650,11 +667,12 @@ export function meetingHistory(m: Meeting): HistoryEntry[] {
   }
   const out: HistoryEntry[] = []
   for (const r of m.reviews) {
+    const returned = isReturn(r)
     out.push({
       at: r.reviewed_at,
-      title: r.decision === 'accept' ? `审核通过（${r.reviewer}）` : `退回（${r.reviewer}）`,
-      detail: r.reasons.length ? r.reasons.map((x) => (x.note ? `${x.item}：${x.note}` : x.item)).join('；') : undefined,
-      type: r.decision === 'accept' ? 'success' : 'danger',
+      title: returned ? `退回（${r.reviewer}）` : `审核通过（${r.reviewer}）`,
+      detail: r.reasons.length ? r.reasons.map(reasonText).join('；') : undefined,
+      type: returned ? 'danger' : 'success',
     })
   }
   if (m.submitted_at) out.push({ at: m.submitted_at, title: '提交上级党组织审核', type: 'primary' })
@@ -770,4 +788,35 @@ export function meetingQueryOf(state: RecordListState, pageSize: number): Meetin
     page: state.page,
     page_size: pageSize,
   }
+}
+
+// --- check-in -------------------------------------------------------------------------------------
+
+/** Where a record's check-in stands: not yet open, open, over, or closed with the record (no longer
+ *  a draft or returned: the record's `status` when known, else shut inside its window). The server
+ *  says `open`; the rest is read from its own clock (`now`). */
+export type CheckinPhase = 'before' | 'open' | 'after' | 'closed'
+
+export function checkinPhase(o: { open: boolean; opens_at: string; closes_at: string; now: string; status?: MeetingStatus }): CheckinPhase {
+  if (o.open) return 'open'
+  if (o.status && o.status !== 'draft' && o.status !== 'returned') return 'closed'
+  const minute = meetingTime(o.now)
+  if (minute < meetingTime(o.opens_at)) return 'before'
+  return minute <= meetingTime(o.closes_at) ? 'closed' : 'after'
+}
+
+export const CHECKIN_PHASE_TITLES: Record<CheckinPhase, string> = {
+  before: '签到未开始',
+  open: '签到进行中',
+  after: '签到已结束',
+  closed: '记录已提交，不再签到',
+}
+
+/** The check-in window in words: `11月24日 08:40 至 09:20` (the end's date when it differs). */
+export function windowText(opensAt: string, closesAt: string): string {
+  const a = MINUTE_RE.exec(opensAt)
+  const b = MINUTE_RE.exec(closesAt)
+  if (!a || !b) return EMPTY
+  const day = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
+  return `${day(a[1])} ${a[2]} 至 ${b[1] === a[1] ? '' : `${day(b[1])} `}${b[2]}`
 }

@@ -19,6 +19,8 @@ export interface Me {
   grants: Grant[]
   permissions: string[]
   csrf_token: string
+  /** The member this account acts as (党员 self-service: check-in, leave), or null. */
+  member_id?: number | null
   password_expired: boolean
   totp_enrollment_required: boolean
 }
@@ -459,10 +461,12 @@ export interface Vote {
 }
 
 export interface MeetingReview {
-  decision: 'accept' | 'return'
+  /** `accepted` or `returned` (older servers wrote the request's `accept`/`return`). */
+  decision: string
   reviewer: string
   reviewed_at: string
-  reasons: { item: string; note: string }[]
+  /** A checklist item (`item_id`, its class) and a note, or a reason written (item_id null, class 其他). */
+  reasons: { item_id?: number | null; class?: string; item: string; note: string }[]
 }
 
 /** GET /api/v1/meetings/{id} */
@@ -504,4 +508,196 @@ export interface Meeting {
   votes: Vote[]
   reviews: MeetingReview[]
   corrections: { id: number; status: MeetingStatus }[]
+  /** Photos and scans, withdrawn ones included (servers before attachments omit it). */
+  attachments?: Attachment[]
+}
+
+// The higher organisation's review (两审两备五查), its problem statistics and the compliance board
+// of the frequency duties (docs/api-orglife.md "The higher organisation's review", "Compliance board").
+
+export interface ChecklistItem {
+  id: number
+  seq: number
+  title: string
+  /** The article or local practice the item rests on. */
+  source: string
+  seeded: boolean
+  retired: boolean
+  retired_at: string | null
+}
+
+export interface ChecklistClass {
+  id: number
+  seq: number
+  title: string
+  items: ChecklistItem[]
+}
+
+/** One submitted record waiting for the caller's review (oldest submission first). */
+export interface ReviewQueueItem {
+  id: number
+  org_id: number
+  org_name: string
+  org_kind: string
+  org_trail: { id: number; name: string }[]
+  org_path_title: string
+  kind: string
+  kind_title: string
+  topic: string
+  held_on: string
+  submitted_at: string
+  days_waiting: number
+  correction_of: number | null
+  expected: number
+  present: number
+}
+
+export interface ProblemClassCount {
+  /** null for 其他 (problems written in words). */
+  class_id: number | null
+  count: number
+}
+
+export interface ProblemStats {
+  org: { id: number; name: string }
+  from: string
+  to: string
+  total: number
+  records: number
+  branches: number
+  classes_with_problems: number
+  items_with_problems: number
+  classes: { id: number | null; title: string; count: number; items: { id: number | null; title: string; retired: boolean; count: number }[] }[]
+  by_branch: { org_id: number; name: string; count: number; classes: ProblemClassCount[] }[]
+  by_month: { month: string; count: number; classes: ProblemClassCount[] }[]
+}
+
+export type CellLight = 'red' | 'yellow' | 'green' | 'none'
+
+export interface BoardColumn {
+  /** The kind of record (branch_general_meeting …). */
+  id: string
+  rule_id: string
+  title: string
+  cycle: 'month' | 'quarter' | 'year' | 'months'
+  cycle_months: number
+  due_day: number
+  subjects: 'branch' | 'group'
+  source: string
+  totals: {
+    subjects: { red: number; yellow: number; green: number }
+    rows: Record<CellLight, number>
+    held: number
+  }
+}
+
+export interface BoardCell {
+  light: CellLight
+  held: number
+  missed: string[]
+  last_held: string | null
+  due_on: string | null
+  message: string | null
+  finding_id: number | null
+  finding_status: string | null
+  /** 党小组会: the branch's groups. */
+  groups?: { total: number; red: number; yellow: number; green: number }
+  findings?: { org_id: number; name: string; light: CellLight; message?: string | null; finding_id?: number | null }[]
+}
+
+export interface BoardRow {
+  org_id: number
+  name: string
+  kind: string
+  parent: { id: number; name: string } | null
+  light: CellLight
+  counts: Record<CellLight, number>
+  cells: Record<string, BoardCell>
+}
+
+/** GET /api/v1/meetings/board */
+export interface DutyBoard {
+  org: { id: number; name: string; code: string }
+  period: { id: string; first_day: string; last_day: string; as_of: string }
+  columns: BoardColumn[]
+  totals: { red: number; yellow: number; green: number }
+  rows: { total: number } & Record<CellLight, number>
+  items: BoardRow[]
+  total: number
+  page: number
+  page_size: number
+}
+
+// Check-in and leave (docs/api-orglife.md "Check-in and leave"), attachments ("Attachments").
+
+/** GET /api/v1/meetings/{id}/checkin: the QR code's address and window, and the tally. */
+export interface CheckinOverview {
+  record_id: number
+  status: MeetingStatus
+  /** `<origin>/m/checkin?t=<token>`, or null for a record closed before a token was issued. */
+  token_url: string | null
+  /** The first and the last minute accepted (Asia/Shanghai `YYYY-MM-DDTHH:MM`). */
+  opens_at: string
+  closes_at: string
+  open: boolean
+  /** The first minute leave is refused. */
+  leave_closes_at: string
+  expected: number
+  present: number
+  leave: number
+  checked_in: number
+  now: string
+}
+
+export interface CheckinMeeting {
+  id: number
+  topic: string
+  kind?: string
+  kind_title?: string
+  org_id?: number
+  org_name: string
+  planned_start: string
+}
+
+/** GET /api/v1/checkin?t=: the member's own place in the record. */
+export interface CheckinPreview {
+  meeting: CheckinMeeting
+  opens_at: string
+  closes_at: string
+  open: boolean
+  /** Whether the caller has a place in the record. */
+  expected: boolean
+  role: AttendeeRole | null
+  status: AttendanceStatus | null
+  checked_in: boolean
+  checked_in_at: string | null
+  now: string
+}
+
+export interface CheckinDone {
+  meeting: CheckinMeeting
+  checked_in_at: string
+  role: AttendeeRole
+}
+
+export interface LeaveDone {
+  meeting: CheckinMeeting
+  status: 'leave'
+  leave_reason: string
+  leave_closes_at: string
+  requested_at: string
+}
+
+export interface Attachment {
+  id: number
+  file_name: string
+  content_type: string
+  size_bytes: number
+  sha256: string
+  uploaded_by: string
+  uploaded_at: string
+  withdrawn: boolean
+  withdrawn_at: string | null
+  withdrawn_by: string | null
+  withdraw_reason: string
 }
