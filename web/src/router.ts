@@ -6,6 +6,7 @@ import { loadMe, pendingSetupRoute, session } from './session'
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
   { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { setup: true, title: '修改密码' } },
+  { path: '/m/checkin', component: () => import('./views/MobileCheckinView.vue'), meta: { title: '会议签到' } },
   { path: '/totp', component: () => import('./views/TotpView.vue'), meta: { setup: true, title: '绑定身份验证器' } },
   {
     path: '/',
@@ -40,7 +41,7 @@ router.beforeEach(async (to, from) => {
   if (to.meta.public) return true
   const pending = pendingSetupRoute(session.me)
   if (pending === '/login') return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  if (pending && pending !== to.path) return pending
+  if (pending && pending !== to.path) return to.fullPath !== '/' && !to.meta.setup ? { path: pending, query: { next: to.fullPath } } : pending
   if (!pending && to.meta.setup && to.path === '/totp') return '/'
   if (!mayEnter(to.meta, session.me)) {
     // The server would refuse every call of the page (403, audited); say so instead.
