@@ -4,20 +4,30 @@
 // read view says so, with its life cycle. A 支部党员大会 whose vote carries a majority of those
 // present but not more than half of the voting members expected is shown as failed with the
 // "two halves" explanation (第十一条), in the editor and on the record, exactly as the server
-// computes it. The calendar shows the records of the month and the duties' lights.
+// computes it. The calendar shows the records of the month and the duties' lights. On a phone
+// (390×844) a 党员 whose account is linked to a member opens the QR code's address, signs in (the
+// first password change included) and lands back on the check-in page, checks in once; a second
+// check-in is refused and the page says 已签到; the editor's QR panel and attendance show the
+// check-in. Before a later meeting the same member asks for leave with a reason.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   BRANCH_SECRETARY,
+  ORG_ADMIN,
+  PHONE,
   apiDo,
   apiGet,
+  apiSend,
+  firstAdministratorLogIn,
   formItem,
+  freshPassword,
   launchBrowser,
   logIn,
   missingRoutes,
   newPage,
   pickOption,
+  plainMember,
   settle,
   shanghaiDate,
   startServer,
@@ -227,6 +237,159 @@ test('a 党员大会 vote carried only by those present is failed, with the two 
     assert.equal(await onRecord.getAttribute('data-result'), 'failed')
     assert.equal((await onRecord.locator('[data-test="vote-explanation"]').textContent()).trim(), result.explanation)
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
+  }
+})
+
+/** The current minute in Asia/Shanghai shifted by `minutes`, as the API takes it. */
+function shanghaiMinute(minutes = 0) {
+  const at = new Date(Date.now() + minutes * 60_000)
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`
+}
+
+const CHECKIN_ROUTES = ['/api/v1/meetings/{id}/checkin', '/api/v1/meetings/{id}/checkin-qr', '/api/v1/checkin', '/api/v1/meetings/{id}/leave', '/api/v1/accounts/{id}/member']
+
+test('a 党员 checks in on a phone once; a second check-in is refused and shown as 已签到', async (t) => {
+  const server = await startServer()
+  const missing = await missingRoutes(server, CHECKIN_ROUTES)
+  if (missing.length > 0) {
+    await server.stop()
+    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
+    return
+  }
+  const browser = await launchBrowser()
+  try {
+    // The 支部书记's branch and a member of it, expected at its meetings.
+    const secretary = await newPage(browser)
+    await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
+    const branch = (await apiGet(secretary, 'api/v1/orgs/roots')).items[0]
+    const member = await plainMember(secretary, branch)
+    assert.ok(member, `${branch.name} has a full member in contact`)
+
+    // The member's own account: created by the 系统管理员, the role 党员 granted on the branch by the
+    // 安全管理员, linked to the member by the 组织部管理员 (三员分立: three people).
+    const sysadmin = await newPage(browser)
+    await firstAdministratorLogIn(sysadmin, server.base, server.login(/system_admin|系统管理员/))
+    const created = await apiDo(sysadmin, 'POST', 'api/v1/accounts', { username: 'dangyuan1', display_name: member.name })
+    const secadmin = await newPage(browser)
+    await firstAdministratorLogIn(secadmin, server.base, server.login(/security_admin|安全管理员/))
+    await apiDo(secadmin, 'POST', `api/v1/accounts/${created.account.id}/grants`, { role: 'party_member', organisation_id: branch.id })
+    const orgAdmin = await newPage(browser)
+    await logIn(orgAdmin, server.base, server.login(ORG_ADMIN))
+    const linked = await apiDo(orgAdmin, 'PUT', `api/v1/accounts/${created.account.id}/member`, { member_id: member.id })
+    assert.equal(linked.member.id, member.id)
+
+    // A 主题党日 starting now (check-in open) and one in three hours (leave still open).
+    const meeting = await apiDo(secretary, 'POST', 'api/v1/meetings', {
+      org_id: branch.id,
+      kind: 'theme_day',
+      topic: '主题党日：重温入党誓词（浏览器测试）',
+      planned_start: shanghaiMinute(0),
+      planned_end: shanghaiMinute(90),
+      place: '村党群服务中心',
+    })
+    const later = await apiDo(secretary, 'POST', 'api/v1/meetings', {
+      org_id: branch.id,
+      kind: 'party_lecture',
+      topic: '党课：学习新修订的纪律处分条例（浏览器测试）',
+      planned_start: shanghaiMinute(180),
+      planned_end: shanghaiMinute(240),
+      place: '村党群服务中心',
+    })
+    assert.ok(meeting.attendance.items.some((a) => a.member_id === member.id), 'the member is expected')
+
+    // The editor shows the QR code and the window; the QR code is the server's SVG.
+    await secretary.goto(`${server.base}#/orglife/records/${meeting.id}/edit`)
+    const panel = secretary.locator('[data-test="checkin-panel"]')
+    await panel.locator('[data-test="checkin-qr"]').waitFor()
+    const overview = await apiGet(secretary, `api/v1/meetings/${meeting.id}/checkin`)
+    assert.ok(overview.open, 'check-in is open around the start')
+    assert.equal(await panel.locator('[data-test="checkin-url"]').inputValue(), overview.token_url)
+    const qr = await secretary.evaluate(async (src) => {
+      const r = await fetch(src, { credentials: 'same-origin' })
+      return { type: r.headers.get('content-type'), text: await r.text() }
+    }, await panel.locator('[data-test="checkin-qr"]').getAttribute('src'))
+    assert.match(qr.type, /image\/svg\+xml/)
+    assert.match(qr.text, /<svg/)
+    assert.equal((await panel.locator('[data-test="checked-in"]').textContent()).trim(), '0')
+
+    // On the phone: the QR code's address, the login (first password change) and back.
+    const phone = await newPage(browser, PHONE)
+    await phone.goto(overview.token_url.replace(/^https?:\/\/[^/]+\//, server.base))
+    await phone.waitForURL((url) => url.hash.startsWith('#/login'))
+    const initial = created.initial_password
+    await phone.locator('input[name="username"]').fill('dangyuan1')
+    await phone.locator('input[name="password"]').fill(initial)
+    await phone.locator('[data-test="login-submit"]').click()
+    await phone.waitForURL((url) => url.hash.startsWith('#/password'))
+    const chosen = freshPassword()
+    await phone.locator('input[name="current_password"]').fill(initial)
+    await phone.locator('input[name="new_password"]').fill(chosen)
+    await phone.locator('input[name="new_password_again"]').fill(chosen)
+    await phone.locator('[data-test="password-submit"]').click()
+    await phone.waitForURL((url) => url.hash.startsWith('#/m/checkin'))
+    await phone.locator('[data-test="checkin-meeting"]', { hasText: meeting.topic }).waitFor()
+
+    // A second tab of the same phone, open before the check-in.
+    const again = await phone.context().newPage()
+    again.errors = []
+    again.on('pageerror', (e) => again.errors.push(String(e?.stack ?? e)))
+    await again.goto(phone.url())
+    await again.locator('[data-test="checkin-button"]').waitFor()
+
+    // Once: 签到 → 已签到.
+    const [first] = await Promise.all([
+      phone.waitForResponse((r) => r.url().endsWith('api/v1/checkin') && r.request().method() === 'POST'),
+      phone.locator('[data-test="checkin-button"]').click(),
+    ])
+    assert.equal(first.status(), 200)
+    await phone.locator('[data-test="checkin-done"]', { hasText: '已签到' }).waitFor()
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(overflow <= 1, `the check-in page fits the phone (overflow ${overflow}px)`)
+
+    // A second time: refused by the server (409), and the page says 已签到.
+    const [second] = await Promise.all([
+      again.waitForResponse((r) => r.url().endsWith('api/v1/checkin') && r.request().method() === 'POST'),
+      again.locator('[data-test="checkin-button"]').click(),
+    ])
+    assert.equal(second.status(), 409)
+    assert.equal((await second.json()).error.code, 'orglife.already_checked_in')
+    await again.locator('[data-test="checkin-done"]', { hasText: '已签到' }).waitFor()
+    assert.equal(await again.locator('[data-test="checkin-button"]').count(), 0, 'no second 签到 button')
+    const direct = await apiSend(phone, 'POST', 'api/v1/checkin', { token: new URL(overview.token_url).searchParams.get('t') })
+    assert.equal(direct.status, 409, 'the API refuses it too')
+    await phone.reload()
+    await phone.locator('[data-test="checkin-done"]').waitFor()
+
+    // The record: the member present with the check-in time; the panel counts one.
+    const record = await apiGet(secretary, `api/v1/meetings/${meeting.id}`)
+    const line = record.attendance.items.find((a) => a.member_id === member.id)
+    assert.equal(line.status, 'present')
+    assert.ok(line.checked_in_at, 'the check-in time is kept')
+    await secretary.reload()
+    await secretary.locator('[data-test="checked-in"]', { hasText: '1' }).waitFor()
+    await secretary.locator(`[data-attendee="${member.id}"][data-status="present"]`, { hasText: '扫码签到' }).waitFor()
+
+    // Before the later meeting: check-in not open yet, leave with a reason.
+    const laterToken = new URL((await apiGet(secretary, `api/v1/meetings/${later.id}/checkin`)).token_url).searchParams.get('t')
+    await phone.goto(`${server.base}#/m/checkin?t=${laterToken}`)
+    await phone.locator('[data-test="checkin-not-open"]').waitFor()
+    assert.equal(await phone.locator('[data-test="checkin-button"]').isDisabled(), true)
+    await phone.locator('[data-test="leave-open"]').click()
+    await phone.locator('[data-test="leave-submit"]').click()
+    await phone.locator('.el-form-item__error', { hasText: '请填写请假事由' }).waitFor()
+    await phone.locator('[data-test="leave-reason"]').fill('在外地务工，不能按时参加')
+    await phone.locator('[data-test="leave-submit"]').click()
+    await phone.locator('[data-test="leave-done"]', { hasText: '在外地务工' }).waitFor()
+    const laterLine = (await apiGet(secretary, `api/v1/meetings/${later.id}`)).attendance.items.find((a) => a.member_id === member.id)
+    assert.deepEqual([laterLine.status, laterLine.leave_reason], ['leave', '在外地务工，不能按时参加'])
+
+    for (const p of [secretary, phone, again]) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()
     const result = await server.stop()
