@@ -70,24 +70,24 @@ void RegisterAccountLinkRoutes(ModuleContext& context) {
       [&identity, &db](http::Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object() || !body->as_object().contains("member_id")) {
-          return http::ErrorResponse(
-              Error::Invalid("request.field_missing",
-                             "请提供 member_id（党员编号；null 表示解除关联）", "member_id"),
-              r);
-        }
-        auto member_id = IntField(*body, "member_id", false);
-        if (!member_id) return http::ErrorResponse(member_id.error(), r);
-        return org::ScopedWrite(identity, db, r, kLinkAccountPermission, 200,
-                                [&](org::ScopedCall& call) -> Result<boost::json::value> {
-                                  auto linked =
-                                      LinkAccountToMember(call.connection, identity, call.scope,
-                                                          call.Actor(), *id, *member_id);
-                                  if (!linked) return Fail(linked.error());
-                                  return boost::json::value(std::move(*linked));
-                                });
+        // The permission first: a caller without it learns nothing from the body's checks.
+        return org::ScopedWrite(
+            identity, db, r, kLinkAccountPermission, 200,
+            [&](org::ScopedCall& call) -> Result<boost::json::value> {
+              auto body = r.JsonBody();
+              if (!body) return Fail(body.error());
+              if (!body->is_object() || !body->as_object().contains("member_id")) {
+                return Fail(Error::Invalid("request.field_missing",
+                                           "请提供 member_id（党员编号；null 表示解除关联）",
+                                           "member_id"));
+              }
+              auto member_id = IntField(*body, "member_id", false);
+              if (!member_id) return Fail(member_id.error());
+              auto linked = LinkAccountToMember(call.connection, identity, call.scope, call.Actor(),
+                                                *id, *member_id);
+              if (!linked) return Fail(linked.error());
+              return boost::json::value(std::move(*linked));
+            });
       },
       "将账号关联到本人管理范围内的党员（组织部管理员；member_id 为 null 时解除；用于党员本人签到、"
       "请假）");

@@ -20,6 +20,10 @@ namespace {
 
 //! All demo organisations were placed in the tree from this date, before any member joined.
 constexpr std::string_view kTreeSince = "1950-01-01";
+//! The first current member of a branch (the demo 党员 account's member).
+constexpr std::string_view kFirstCurrentMember =
+    "SELECT id, name FROM member WHERE org_id = $1 AND status IN ('full', 'probationary') AND "
+    "departed_on IS NULL ORDER BY id LIMIT 1";
 //! The year of membership events the balance identity is checked on.
 constexpr int kEventYear = 2025;
 
@@ -600,7 +604,8 @@ Result<DemoReport> GenerateDemo(db::Database& database, const crypto::FieldCiphe
   });
 }
 
-Result<std::vector<std::string>> CreateDemoAccounts(auth::IdentityService& identity,
+Result<std::vector<std::string>> CreateDemoAccounts(db::Database& db,
+                                                    auth::IdentityService& identity,
                                                     const DemoReport& report) {
   audit::Actor actor{std::nullopt, "demo", "", std::nullopt, "local"};
   struct DemoAccount {
@@ -618,6 +623,24 @@ Result<std::vector<std::string>> CreateDemoAccounts(auth::IdentityService& ident
     lines.push_back("登录 " + std::string(a.username) + "（" + std::string(a.role) + "）初始密码 " +
                     created->password + "（只显示这一次；首次登录须改密码）");
   }
+  // A member of the sample branch with their own account (组织生活签到、请假).
+  auto member = identity.CreateAccount(actor, "dangyuan", "演示党员", "", true);
+  if (!member) return Fail(member.error());
+  auto granted =
+      identity.GrantRole(actor, member->account.id, "party_member", report.sample_branch_id);
+  if (!granted) return Fail(granted.error());
+  auto linked = db.Write([&](db::Connection& c) -> Result<std::string> {
+    auto first = c.Query(kFirstCurrentMember, {report.sample_branch_id});
+    if (!first) return Fail(first.error());
+    if (first->empty()) return std::string();
+    auto done = identity.LinkMember(c, actor, member->account.id, first->Int(0, 0));
+    if (!done) return Fail(done.error());
+    return first->Text(0, 1);
+  });
+  if (!linked) return Fail(linked.error());
+  lines.push_back("登录 dangyuan（party_member）初始密码 " + member->password +
+                  "（只显示这一次；首次登录须改密码；账号关联党员" + *linked +
+                  "，可扫码签到、请假）");
   return lines;
 }
 
@@ -631,7 +654,7 @@ Result<std::string> LoadDemoCounty(DemoContext& context) {
   if (*existing > 0) return std::string();
   auto report = GenerateDemo(context.db, context.cipher, CountyScale(), 2026, TodayShanghai());
   if (!report) return Fail(report.error());
-  auto logins = CreateDemoAccounts(context.identity, *report);
+  auto logins = CreateDemoAccounts(context.db, context.identity, *report);
   if (!logins) return Fail(logins.error());
   for (auto& line : *logins) context.lines.push_back(std::move(line));
   return "演示县 " + std::to_string(report->organisations) + " 个组织、" +
@@ -666,7 +689,7 @@ void RegisterDemoCommand(CommandRegistry& registry) {
                   << ",\"members\":" << report->members << ",\"events\":" << report->events
                   << ",\"root_id\":" << report->root_id << "}\n";
         if (options->accounts) {
-          auto logins = CreateDemoAccounts(runtime->identity, *report);
+          auto logins = CreateDemoAccounts(runtime->db, runtime->identity, *report);
           if (!logins) {
             std::cerr << "错误 [" << logins.error().code << "]：" << logins.error().message << '\n';
             return 1;

@@ -41,8 +41,11 @@ Result<DemoReport> GenerateDemo(db::Database& db, const crypto::FieldCipher& cip
                                 const std::string& today);
 
 //! The demo's 组织部 account (org_department_admin on the root) and 支部书记 account (on a
-//! sample branch), with must-change one-time passwords; answers one printable line per login.
-Result<std::vector<std::string>> CreateDemoAccounts(auth::IdentityService& identity,
+//! sample branch), and a 党员 account `dangyuan` (party_member on the sample branch) linked to the
+//! branch's first current member, so that check-in and leave can be tried as a member; each with a
+//! must-change one-time password. Answers one printable line per login.
+Result<std::vector<std::string>> CreateDemoAccounts(db::Database& db,
+                                                    auth::IdentityService& identity,
                                                     const DemoReport& report);
 
 //! `zhibu serve --demo`: the county, plus a 组织部 account on the root and a 支部书记 account

@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <cctype>
+#include <cstdint>
+
 #include "modules/org/scoped_route.h"
 #include "modules/orglife/meeting_store.h"
 #include "modules/orglife/routes.h"
@@ -371,15 +374,16 @@ void RegisterAttachmentRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto type = DeclaredContentType(r.HeaderValue("content-type"));
-        if (!type) return http::ErrorResponse(type.error(), r);
-        auto name = FileNameFromHeader(r.HeaderValue("x-file-name"));
-        if (!name) return http::ErrorResponse(name.error(), r);
-        AttachmentUpload upload{.file_name = std::move(*name),
-                                .content_type = std::move(*type),
-                                .content = std::move(r.body)};
+        // The permission first: a caller without it learns nothing from the upload's checks.
         return org::ScopedWrite(identity, db, r, kWritePermission, 201,
                                 [&](org::ScopedCall& call) -> Result<boost::json::value> {
+                                  auto type = DeclaredContentType(r.HeaderValue("content-type"));
+                                  if (!type) return Fail(type.error());
+                                  auto name = FileNameFromHeader(r.HeaderValue("x-file-name"));
+                                  if (!name) return Fail(name.error());
+                                  AttachmentUpload upload{.file_name = std::move(*name),
+                                                          .content_type = std::move(*type),
+                                                          .content = std::move(r.body)};
                                   org::Change change{call.Actor(), call.caller.account_id, "", ""};
                                   auto added = AddAttachment(call.connection, call.scope, change,
                                                              *id, upload);
@@ -439,13 +443,13 @@ void RegisterAttachmentRoutes(ModuleContext& context) {
         if (!id) return http::ErrorResponse(id.error(), r);
         auto aid = http::IdParam(r, "aid");
         if (!aid) return http::ErrorResponse(aid.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return http::ErrorResponse(body.error(), r);
-        auto reason = StringField(*body, "reason", false, kMaxReason);
-        if (!reason) return http::ErrorResponse(reason.error(), r);
         return org::ScopedWrite(
             identity, db, r, kWritePermission, 200,
             [&](org::ScopedCall& call) -> Result<boost::json::value> {
+              auto body = r.JsonBody();
+              if (!body) return Fail(body.error());
+              auto reason = StringField(*body, "reason", false, kMaxReason);
+              if (!reason) return Fail(reason.error());
               org::Change change{call.Actor(), call.caller.account_id, "", reason->value_or("")};
               auto item = WithdrawAttachment(call.connection, call.scope, change, *id, *aid);
               if (!item) return Fail(item.error());

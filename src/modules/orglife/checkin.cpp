@@ -1,6 +1,10 @@
 #include "modules/orglife/checkin.h"
 
 #include <chrono>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <vector>
 
 #include "modules/org/scoped_route.h"
 #include "modules/orglife/meeting_store.h"
@@ -34,6 +38,18 @@ constexpr std::string_view kAttendanceTally =
     "SELECT r.expected_count, r.present_count, r.leave_count, (SELECT COUNT(*) FROM "
     "meeting_attendance a WHERE a.record_id = r.id AND a.checked_in_at IS NOT NULL) FROM "
     "meeting_record r WHERE r.id = $1";
+
+//! Where a member has organisational life: their organisation's path (the branch and those above
+//! it), their 党小组, and the branch they are attached to while away.
+constexpr std::string_view kMemberPlaces =
+    "SELECT org_path, group_id, CASE WHEN away_since IS NOT NULL THEN attached_org_id END FROM "
+    "member WHERE id = $1";
+//! Records open for attendance of some organisations from a day on, soonest first; the
+//! organisations' placeholders follow.
+constexpr std::string_view kOpenRecordsOf =
+    "SELECT id FROM meeting_record WHERE status IN ('draft', 'returned') AND held_on >= $1 AND "
+    "org_id IN (";
+constexpr std::string_view kOpenRecordsOrder = ") ORDER BY planned_start, id LIMIT 50";
 
 //! Random bytes in a token: 256 bits, beyond guessing.
 constexpr std::size_t kTokenBytes = 32;
@@ -424,21 +440,73 @@ Result<boost::json::object> RequestLeave(db::Connection& c, const SelfCaller& ca
                              {"requested_at", std::string(now)}};
 }
 
+Result<boost::json::object> MyMeetings(db::Connection& c, std::int64_t member_id,
+                                       std::string_view now) {
+  auto places = c.Query(kMemberPlaces, {member_id});
+  if (!places) return Fail(places.error());
+  boost::json::array items;
+  if (places->empty()) return boost::json::object{{"items", std::move(items)}};
+  std::vector<db::Value> params{AddMinutes(MinuteOf(now), -24 * 60).substr(0, 10)};
+  std::string path = places->Text(0, 0);
+  for (std::size_t at = 1, next; (next = path.find('/', at)) != std::string::npos; at = next + 1) {
+    params.emplace_back(std::stoll(path.substr(at, next - at)));
+  }
+  for (std::size_t col : {1, 2}) {
+    if (auto id = places->OptionalInt(0, col)) params.emplace_back(*id);
+  }
+  std::string sql(kOpenRecordsOf);
+  for (std::size_t i = 1; i < params.size(); ++i) {
+    sql += (i > 1 ? ", $" : "$") + std::to_string(i + 1);
+  }
+  sql += kOpenRecordsOrder;
+  auto ids = c.Query(sql, std::span<const db::Value>(params));
+  if (!ids) return Fail(ids.error());
+  std::string minute = MinuteOf(now);
+  auto text = [](const std::optional<std::string>& t) {
+    return t ? boost::json::value(*t) : boost::json::value(nullptr);
+  };
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    std::int64_t id = ids->Int(i, 0);
+    auto own = FindOwnAttendance(c, id, member_id);
+    if (!own) return Fail(own.error());
+    if (!*own) continue;
+    auto record = LoadRecordSummary(c, id, /*lock=*/false);
+    if (!record) return Fail(record.error());
+    auto windows = WindowsOf(c, record->planned_start);
+    if (!windows) return Fail(windows.error());
+    const OwnAttendance& line = **own;
+    items.push_back(boost::json::object{
+        {"meeting", MeetingJson(*record)},
+        {"role", line.role},
+        {"status", line.status},
+        {"leave_reason", line.leave_reason},
+        {"checked_in_at", text(line.checked_in_at)},
+        {"opens_at", windows->checkin.opens_at},
+        {"closes_at", windows->checkin.closes_at},
+        {"open", windows->checkin.Contains(minute) && !line.checked_in_at},
+        {"leave_closes_at", windows->leave_closes_at},
+        {"leave_open", LeaveOpen(windows->leave_closes_at, minute) && !line.checked_in_at}});
+  }
+  return boost::json::object{{"items", std::move(items)}};
+}
+
 void RegisterCheckinRoutes(ModuleContext& context) {
   auto& identity = context.identity;
   auto& db = context.db;
   auto& router = context.router;
 
+  // Each route checks the caller first: one without the permission learns nothing from the
+  // checks of the request's content.
   router.Add(
       Method::kGet, "/api/v1/meetings/{id}/checkin",
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto origin = RequestOrigin(r);
-        if (!origin) return http::ErrorResponse(origin.error(), r);
         // A write: the token is issued the first time it is asked for.
         return org::ScopedWrite(identity, db, r, kWritePermission, 200,
                                 [&](org::ScopedCall& call) -> Result<boost::json::value> {
+                                  auto origin = RequestOrigin(r);
+                                  if (!origin) return Fail(origin.error());
                                   auto overview =
                                       CheckinOverview(call.connection, call.scope, ChangeOf(call),
                                                       *id, *origin, NowShanghaiIso());
@@ -452,10 +520,10 @@ void RegisterCheckinRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto origin = RequestOrigin(r);
-        if (!origin) return http::ErrorResponse(origin.error(), r);
         auto caller = auth::Require(identity, db, r, kWritePermission);
         if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto origin = RequestOrigin(r);
+        if (!origin) return http::ErrorResponse(origin.error(), r);
         auto svg = db.Write([&](db::Connection& c) -> Result<std::string> {
           auto scope = org::SubtreeScope::For(c, *caller, kWritePermission);
           if (!scope) return Fail(scope.error());
@@ -479,11 +547,11 @@ void RegisterCheckinRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto origin = RequestOrigin(r);
-        if (!origin) return http::ErrorResponse(origin.error(), r);
         return org::ScopedWrite(
             identity, db, r, kWritePermission, 200,
             [&](org::ScopedCall& call) -> Result<boost::json::value> {
+              auto origin = RequestOrigin(r);
+              if (!origin) return Fail(origin.error());
               auto rotated = RotateCheckinToken(call.connection, call.scope, ChangeOf(call), *id);
               if (!rotated) return Fail(rotated.error());
               auto overview = CheckinOverview(call.connection, call.scope, ChangeOf(call), *id,
@@ -496,14 +564,14 @@ void RegisterCheckinRoutes(ModuleContext& context) {
   router.Add(
       Method::kGet, "/api/v1/checkin",
       [&identity, &db](Request& r) {
-        std::string token = r.QueryParam("t").value_or("");
-        if (token.empty()) {
-          return http::ErrorResponse(
-              Error::Invalid("orglife.token_missing", "请扫描会场展示的签到二维码", "t"), r);
-        }
         return SelfService(
             identity, db, r, /*write=*/false, 200,
             [&](db::Connection& c, const SelfCaller& self) -> Result<boost::json::value> {
+              std::string token = r.QueryParam("t").value_or("");
+              if (token.empty()) {
+                return Fail(
+                    Error::Invalid("orglife.token_missing", "请扫描会场展示的签到二维码", "t"));
+              }
               auto preview = PreviewCheckin(c, self.member_id, token, NowShanghaiIso());
               if (!preview) return Fail(preview.error());
               return boost::json::value(std::move(*preview));
@@ -513,13 +581,13 @@ void RegisterCheckinRoutes(ModuleContext& context) {
   router.Add(
       Method::kPost, "/api/v1/checkin",
       [&identity, &db](Request& r) {
-        auto body = r.JsonBody();
-        if (!body) return http::ErrorResponse(body.error(), r);
-        auto token = StringField(*body, "token", false, kMaxTokenLength * 4);
-        if (!token) return http::ErrorResponse(token.error(), r);
         return SelfService(
             identity, db, r, /*write=*/true, 200,
             [&](db::Connection& c, const SelfCaller& self) -> Result<boost::json::value> {
+              auto body = r.JsonBody();
+              if (!body) return Fail(body.error());
+              auto token = StringField(*body, "token", false, kMaxTokenLength * 4);
+              if (!token) return Fail(token.error());
               auto done = CheckIn(c, self, token->value_or(""), NowShanghaiIso());
               if (!done) return Fail(done.error());
               return boost::json::value(std::move(*done));
@@ -527,17 +595,29 @@ void RegisterCheckinRoutes(ModuleContext& context) {
       },
       "扫码签到（党员本人；签到时段内一次）");
   router.Add(
+      Method::kGet, "/api/v1/meetings/mine",
+      [&identity, &db](Request& r) {
+        return SelfService(
+            identity, db, r, /*write=*/false, 200,
+            [&](db::Connection& c, const SelfCaller& self) -> Result<boost::json::value> {
+              auto mine = MyMeetings(c, self.member_id, NowShanghaiIso());
+              if (!mine) return Fail(mine.error());
+              return boost::json::value(std::move(*mine));
+            });
+      },
+      "本人近期应参加、尚可签到或请假的组织生活（党员本人）");
+  router.Add(
       Method::kPost, "/api/v1/meetings/{id}/leave",
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
-        if (!body) return http::ErrorResponse(body.error(), r);
-        auto reason = StringField(*body, "reason", false, kMaxLeaveReason);
-        if (!reason) return http::ErrorResponse(reason.error(), r);
         return SelfService(
             identity, db, r, /*write=*/true, 200,
             [&](db::Connection& c, const SelfCaller& self) -> Result<boost::json::value> {
+              auto body = r.JsonBody();
+              if (!body) return Fail(body.error());
+              auto reason = StringField(*body, "reason", false, kMaxLeaveReason);
+              if (!reason) return Fail(reason.error());
               auto done = RequestLeave(c, self, *id, reason->value_or(""), NowShanghaiIso());
               if (!done) return Fail(done.error());
               return boost::json::value(std::move(*done));

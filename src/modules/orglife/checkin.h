@@ -137,6 +137,16 @@ Result<boost::json::object> RequestLeave(db::Connection& c, const SelfCaller& ca
                                          std::int64_t record_id, std::string_view reason,
                                          std::string_view now);
 
+//! `GET /api/v1/meetings/mine` at `now`: the records still open for attendance (draft, returned)
+//! held from yesterday on where the member has a place — of their branch and the organisations
+//! above it, their 党小组, the branch they are attached to as a 流入党员 — soonest first, at most
+//! 50:
+//! `{items: [{meeting, role, status, leave_reason, checked_in_at, opens_at, closes_at, open,
+//! leave_closes_at, leave_open}]}`. What the phone shows before a meeting (to ask for leave) and
+//! during it.
+Result<boost::json::object> MyMeetings(db::Connection& c, std::int64_t member_id,
+                                       std::string_view now);
+
 //! Registers the check-in and leave routes (see docs/api-orglife.md).
 void RegisterCheckinRoutes(ModuleContext& context);
 

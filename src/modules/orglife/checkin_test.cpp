@@ -337,6 +337,36 @@ TEST_P(CheckinStoreTest, TheConsoleSeesTheWindowAndAReplacedTokenStopsWorking) {
   EXPECT_EQ(after->at("present").as_int64(), 1);
 }
 
+TEST_P(CheckinStoreTest, AMemberSeesTheRecordsWhereTheyHaveAPlace) {
+  auto mine = [&](std::int64_t member, const std::string& now) {
+    auto listed = db().Read([&](db::Connection& c) { return MyMeetings(c, member, now); });
+    EXPECT_TRUE(listed.has_value()) << listed.error().message;
+    return listed.value_or(boost::json::object{{"items", boost::json::array{}}})
+        .at("items")
+        .as_array();
+  };
+  auto before = mine(full_[0], "2026-06-10T08:00:00+08:00");
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].at("meeting").at("id").as_int64(), record_);
+  EXPECT_EQ(before[0].at("role").as_string(), "expected");
+  EXPECT_FALSE(before[0].at("open").as_bool());
+  EXPECT_TRUE(before[0].at("leave_open").as_bool());
+  // B's member attached to A sees A's record; B's other member sees nothing.
+  auto mobile = mine(mobile_, "2026-06-10T08:45:00+08:00");
+  ASSERT_EQ(mobile.size(), 1u);
+  EXPECT_EQ(mobile[0].at("role").as_string(), "attached");
+  EXPECT_TRUE(mobile[0].at("open").as_bool());
+  EXPECT_FALSE(mobile[0].at("leave_open").as_bool());
+  EXPECT_TRUE(mine(outsider_, "2026-06-10T08:45:00+08:00").empty());
+  // Checked in: nothing more to do there; two days later the record is no longer listed.
+  ASSERT_TRUE(CheckInAt(full_[0], "08:45:00").has_value());
+  auto done = mine(full_[0], "2026-06-10T08:46:00+08:00");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].at("status").as_string(), "present");
+  EXPECT_FALSE(done[0].at("open").as_bool());
+  EXPECT_TRUE(mine(full_[0], "2026-06-12T08:00:00+08:00").empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CheckinStoreTest,
                          ::testing::Values(test::Backend::kSqlite, test::Backend::kPostgres),
                          [](const auto& info) {
