@@ -27,7 +27,6 @@ import {
   missingRoutes,
   newPage,
   pickOption,
-  plainMember,
   settle,
   shanghaiDate,
   startServer,
@@ -268,21 +267,32 @@ test('a 党员 checks in on a phone once; a second check-in is refused and shown
     const secretary = await newPage(browser)
     await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
     const branch = (await apiGet(secretary, 'api/v1/orgs/roots')).items[0]
-    const member = await plainMember(secretary, branch)
-    assert.ok(member, `${branch.name} has a full member in contact`)
 
     // The member's own account: created by the 系统管理员, the role 党员 granted on the branch by the
     // 安全管理员, linked to the member by the 组织部管理员 (三员分立: three people).
     const sysadmin = await newPage(browser)
     await firstAdministratorLogIn(sysadmin, server.base, server.login(/system_admin|系统管理员/))
-    const created = await apiDo(sysadmin, 'POST', 'api/v1/accounts', { username: 'dangyuan1', display_name: member.name })
+    const created = await apiDo(sysadmin, 'POST', 'api/v1/accounts', { username: 'dangyuan1', display_name: '测试党员' })
     const secadmin = await newPage(browser)
     await firstAdministratorLogIn(secadmin, server.base, server.login(/security_admin|安全管理员/))
     await apiDo(secadmin, 'POST', `api/v1/accounts/${created.account.id}/grants`, { role: 'party_member', organisation_id: branch.id })
     const orgAdmin = await newPage(browser)
     await logIn(orgAdmin, server.base, server.login(ORG_ADMIN))
-    const linked = await apiDo(orgAdmin, 'PUT', `api/v1/accounts/${created.account.id}/member`, { member_id: member.id })
-    assert.equal(linked.member.id, member.id)
+    // A full member of the branch in contact whom no other account acts as (the demo's own 党员
+    // account is linked to one already: 409 account.member_taken).
+    let member = null
+    for (const m of (await apiGet(secretary, `api/v1/members?org=${branch.id}&status=full&page_size=50`)).items) {
+      const detail = await apiGet(secretary, `api/v1/members/${m.id}`)
+      if (detail.mobile || detail.lost_contact_since) continue
+      const linked = await apiSend(orgAdmin, 'PUT', `api/v1/accounts/${created.account.id}/member`, { member_id: m.id })
+      if (linked.status === 200) {
+        assert.equal(linked.body.member.id, m.id)
+        member = m
+        break
+      }
+      assert.equal(linked.body.error.code, 'account.member_taken', JSON.stringify(linked.body))
+    }
+    assert.ok(member, `${branch.name} has a member to link`)
 
     // A 主题党日 starting now (check-in open) and one in three hours (leave still open).
     const meeting = await apiDo(secretary, 'POST', 'api/v1/meetings', {
@@ -388,6 +398,12 @@ test('a 党员 checks in on a phone once; a second check-in is refused and shown
     await phone.locator('[data-test="leave-done"]', { hasText: '在外地务工' }).waitFor()
     const laterLine = (await apiGet(secretary, `api/v1/meetings/${later.id}`)).attendance.items.find((a) => a.member_id === member.id)
     assert.deepEqual([laterLine.status, laterLine.leave_reason], ['leave', '在外地务工，不能按时参加'])
+
+    // The member's own home lists both: checked in at one, on leave from the other.
+    await phone.locator('[data-test="m-home"]').click()
+    const desk = phone.locator('[data-test="home-member"]')
+    await desk.locator(`[data-meeting="${meeting.id}"] [data-test="my-checked-in"]`).waitFor()
+    await desk.locator(`[data-meeting="${later.id}"] [data-test="my-leave"]`, { hasText: '在外地务工' }).waitFor()
 
     for (const p of [secretary, phone, again]) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {

@@ -11,6 +11,7 @@ import type {
   CheckinOverview,
   CheckinPreview,
   LeaveDone,
+  MyMeeting,
   Board,
   CellLight,
   ChecklistClass,
@@ -488,6 +489,8 @@ export const api = {
     checkinQrUrl: (id: number, version = 0) => buildUrl(`api/v1/meetings/${id}/checkin-qr`, version ? { v: version } : undefined),
     /** A new token: the QR code shown so far stops working. */
     rotateCheckin: (id: number) => post<CheckinOverview>(`api/v1/meetings/${id}/checkin/rotate`),
+    /** 党员: the coming meetings where the caller's member has a place (soonest first). */
+    mine: (quiet = false) => get<{ items: MyMeeting[] }>('api/v1/meetings/mine', undefined, quiet),
     /** 党员: asks for leave with a reason before the leave closes. */
     leave: (id: number, reason: string, quiet = false) => post<LeaveDone>(`api/v1/meetings/${id}/leave`, { reason: reason.trim() }, quiet),
     attachments: (id: number) => get<{ items: Attachment[] }>(`api/v1/meetings/${id}/attachments`),

@@ -701,3 +701,19 @@ export interface Attachment {
   withdrawn_by: string | null
   withdraw_reason: string
 }
+
+/** GET /api/v1/meetings/mine: a coming meeting where the member has a place. */
+export interface MyMeeting {
+  meeting: CheckinMeeting
+  role: AttendeeRole
+  status: AttendanceStatus
+  leave_reason: string
+  checked_in_at: string | null
+  opens_at: string
+  closes_at: string
+  /** A check-in (by the meeting's QR code) would be accepted now. */
+  open: boolean
+  leave_closes_at: string
+  /** A leave request would be accepted now. */
+  leave_open: boolean
+}
