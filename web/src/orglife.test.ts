@@ -32,6 +32,7 @@ import {
   monthGrid,
   moreThanHalf,
   nowMinuteShanghai,
+  oversightRows,
   quorumText,
   recordListRouteQuery,
   recordListStateFromRoute,
@@ -471,5 +472,22 @@ describe('check-in', () => {
     expect(windowText(window.opens_at, window.closes_at)).toBe('11月24日 08:40 至 09:20')
     expect(windowText('2026-11-24T23:50', '2026-11-25T00:30')).toBe('11月24日 23:50 至 11月25日 00:30')
     expect(windowText('', '')).toBe('—')
+  })
+})
+
+describe('the oversight counts', () => {
+  it('puts a rule’s red and yellow counts on one row, orglife rules only, the most red first', () => {
+    const rows = oversightRows([
+      { rule_id: 'orglife.committee_meeting.monthly', rule_title: '支委会', severity: 'red', count: 3 },
+      { rule_id: 'orglife.committee_meeting.monthly', rule_title: '支委会', severity: 'yellow', count: 5 },
+      { rule_id: 'orglife.theme_day.monthly', rule_title: '主题党日', severity: 'yellow', count: 9 },
+      { rule_id: 'orglife.branch_meeting.quarterly', rule_title: '党员大会', severity: 'red', count: 7 },
+      { rule_id: 'member.lost_contact.six_months', rule_title: '失联', severity: 'red', count: 100 },
+    ])
+    expect(rows).toEqual([
+      { rule_id: 'orglife.branch_meeting.quarterly', rule_title: '党员大会', red: 7, yellow: 0 },
+      { rule_id: 'orglife.committee_meeting.monthly', rule_title: '支委会', red: 3, yellow: 5 },
+      { rule_id: 'orglife.theme_day.monthly', rule_title: '主题党日', red: 0, yellow: 9 },
+    ])
   })
 })

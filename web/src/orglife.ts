@@ -354,6 +354,19 @@ export function dutySpan(duties: readonly { spec: DutySpec }[], month: string, t
   return span
 }
 
+/** The organisational-life rules of a board's counts, one row per rule with its red and yellow
+ *  counts (the board counts each severity apart), the most red first. */
+export function oversightRows(byRule: readonly { rule_id: string; rule_title: string; severity: string; count: number }[]): { rule_id: string; rule_title: string; red: number; yellow: number }[] {
+  const rows = new Map<string, { rule_id: string; rule_title: string; red: number; yellow: number }>()
+  for (const r of byRule) {
+    if (!r.rule_id.startsWith('orglife.') || (r.severity !== 'red' && r.severity !== 'yellow')) continue
+    const row = rows.get(r.rule_id) ?? { rule_id: r.rule_id, rule_title: r.rule_title, red: 0, yellow: 0 }
+    row[r.severity] += r.count
+    rows.set(r.rule_id, row)
+  }
+  return [...rows.values()].sort((a, b) => b.red - a.red || b.yellow - a.yellow || a.rule_title.localeCompare(b.rule_title, 'zh-CN'))
+}
+
 export const DUTY_LIGHT_TITLES: Record<DutyLight, string> = {
   red: '逾期未开展',
   yellow: '临近期限',
