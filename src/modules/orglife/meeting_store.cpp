@@ -1330,18 +1330,12 @@ Result<boost::json::object> GetMeeting(db::Connection& c, const org::SubtreeScop
   if (!reviews) return Fail(reviews.error());
   boost::json::array review_items;
   for (std::size_t i = 0; i < reviews->size(); ++i) {
-    auto problems =
-        c.Query("SELECT item, note FROM meeting_review_problem WHERE review_id = $1 ORDER BY id",
-                {reviews->Int(i, 0)});
-    if (!problems) return Fail(problems.error());
-    boost::json::array reasons;
-    for (std::size_t k = 0; k < problems->size(); ++k) {
-      reasons.push_back({{"item", problems->Text(k, 0)}, {"note", problems->Text(k, 1)}});
-    }
+    auto reasons = ReviewProblemsJson(c, reviews->Int(i, 0));
+    if (!reasons) return Fail(reasons.error());
     review_items.push_back({{"decision", reviews->Text(i, 1)},
                             {"reviewer", reviews->Text(i, 2)},
                             {"reviewed_at", reviews->Text(i, 3)},
-                            {"reasons", std::move(reasons)}});
+                            {"reasons", std::move(*reasons)}});
   }
   j["reviews"] = std::move(review_items);
   auto corrections =
@@ -1522,7 +1516,8 @@ Result<void> WithdrawMeeting(db::Connection& c, const org::SubtreeScope& scope,
 
 Result<void> ReviewMeeting(db::Connection& c, const org::SubtreeScope& review_scope,
                            const org::Change& change, std::int64_t id, const std::string& decision,
-                           const std::vector<std::string>& reasons) {
+                           const std::vector<std::string>& reasons,
+                           const std::optional<std::vector<ProblemInput>>& problems) {
   auto record = LoadForReview(c, review_scope, id);
   if (!record) return Fail(record.error());
   Record& r = *record;
@@ -1536,28 +1531,26 @@ Result<void> ReviewMeeting(db::Connection& c, const org::SubtreeScope& review_sc
         "记录状态为“" + std::string(TitleOf(Statuses(), r.status)) + "”，不在待审核状态",
         "status"));
   }
-  if (decision == "return") {
-    if (reasons.empty()) {
-      return Fail(Invalid("orglife.reasons_missing", "退回须说明理由", "reasons"));
-    }
-    for (std::size_t i = 0; i < reasons.size(); ++i) {
-      if (reasons[i].empty()) {
-        return Fail(Invalid("orglife.reason_empty", "退回理由不能为空", "reasons" + Index(i)));
-      }
-      auto length = CheckLength(reasons[i], kMaxReason, "reasons" + Index(i), "退回理由");
-      if (!length) return Fail(length.error());
-    }
+  const std::vector<ProblemInput> no_problems;
+  const std::vector<ProblemInput>& named = problems ? *problems : no_problems;
+  if (decision == "return" && reasons.empty() && named.empty()) {
+    return Fail(Invalid("orglife.reasons_missing", "退回须选择审核问题清单中的问题或说明理由",
+                        problems ? "problems" : "reasons"));
   }
+  for (std::size_t i = 0; i < reasons.size(); ++i) {
+    if (reasons[i].empty()) {
+      return Fail(Invalid("orglife.reason_empty", "退回理由不能为空", "reasons" + Index(i)));
+    }
+    auto length = CheckLength(reasons[i], kMaxReason, "reasons" + Index(i), "退回理由");
+    if (!length) return Fail(length.error());
+  }
+  auto checked = CheckProblems(c, named);
+  if (!checked) return Fail(checked.error());
   std::string after = decision == "accept" ? "accepted" : "returned";
   auto review = AddReview(c, r, change, after);
   if (!review) return Fail(review.error());
-  for (const auto& reason : reasons) {
-    auto problem = c.Execute(
-        "INSERT INTO meeting_review_problem (review_id, record_id, org_id, item, note) VALUES "
-        "($1, $2, $3, '', $4)",
-        {*review, r.id, r.org_id, reason});
-    if (!problem) return Fail(problem.error());
-  }
+  auto recorded = RecordProblems(c, *review, r.id, r.org_id, reasons, named);
+  if (!recorded) return Fail(recorded.error());
   auto status = SetStatus(c, r, after, true);
   if (!status) return Fail(status.error());
   auto stamped = c.Execute("UPDATE meeting_record SET reviewed_at = $2 WHERE id = $1",
@@ -1569,6 +1562,7 @@ Result<void> ReviewMeeting(db::Connection& c, const org::SubtreeScope& review_sc
     for (const auto& reason : reasons) list.push_back(boost::json::value(reason));
     detail["reasons"] = std::move(list);
   }
+  if (!recorded->empty()) detail["problems"] = std::move(*recorded);
   if (decision == "accept" && r.correction_of) {
     // The correction takes the place of the record it corrects.
     auto superseded =

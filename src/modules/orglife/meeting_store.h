@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "modules/org/org_store.h"
+#include "modules/orglife/review.h"
 #include "modules/orglife/votes.h"
 #include "platform/util/embedded.h"
 
@@ -126,12 +127,16 @@ Result<void> WithdrawMeeting(db::Connection& c, const org::SubtreeScope& scope,
                              const org::Change& change, std::int64_t id);
 
 //! The higher organisation's review of a submitted record: `accept`, or `return` with at least
-//! one reason. `review_scope` is the caller's scope for `orglife.review`; the record's parent
-//! organisation must lie inside it (a branch does not review itself: 403
-//! `orglife.review_own`). Accepting a correction supersedes the record it corrects.
+//! one problem of the checklist or one free-text reason (400 naming `problems` when the body had
+//! them, else `reasons`); an accept may record minor problems too. The problems are counted for
+//! the record's organisation (review.h). `review_scope` is the caller's scope for
+//! `orglife.review`; the record's parent organisation must lie inside it (a branch does not
+//! review itself: 403 `orglife.review_own`). Accepting a correction supersedes the record it
+//! corrects.
 Result<void> ReviewMeeting(db::Connection& c, const org::SubtreeScope& review_scope,
                            const org::Change& change, std::int64_t id, const std::string& decision,
-                           const std::vector<std::string>& reasons);
+                           const std::vector<std::string>& reasons,
+                           const std::optional<std::vector<ProblemInput>>& problems = std::nullopt);
 
 //! Archives an accepted record (by the reviewing side, as ReviewMeeting).
 Result<void> ArchiveMeeting(db::Connection& c, const org::SubtreeScope& review_scope,

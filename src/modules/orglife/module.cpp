@@ -23,7 +23,7 @@ const ModuleManifest& orglife_module() {
       .name = "orglife",
       .title = "组织生活",
       .optional = false,
-      .depends_on = {"org", "member"},
+      .depends_on = {"org", "member", "compliance"},
       .migrations =
           [] { return db::MigrationsFromFiles("orglife", embedded::orglife_migrations()); },
       .register_routes = orglife::RegisterRoutes,

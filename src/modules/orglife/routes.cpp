@@ -179,7 +179,7 @@ void RegisterRoutes(ModuleContext& context) {
       });
   AddAction(
       context, "review", kReviewPermission, false,
-      "上级党组织审核：通过（accept）或退回（return，须说明理由）",
+      "上级党组织审核：通过（accept）或退回（return，须选择问题清单条目或说明理由）",
       [](ScopedCall& call, const boost::json::value& body, const org::Change& change,
          std::int64_t id) -> Result<void> {
         auto decision = StringField(body, "decision", true, 16);
@@ -199,7 +199,10 @@ void RegisterRoutes(ModuleContext& context) {
             reasons.emplace_back(item.get_string());
           }
         }
-        return ReviewMeeting(call.connection, call.scope, change, id, **decision, reasons);
+        auto problems = ProblemsFromJson(body);
+        if (!problems) return Fail(problems.error());
+        return ReviewMeeting(call.connection, call.scope, change, id, **decision, reasons,
+                             *problems);
       });
   AddAction(
       context, "archive", kReviewPermission, false, "归档审核通过的记录",
@@ -228,6 +231,7 @@ void RegisterRoutes(ModuleContext& context) {
       "更正已通过或已归档的记录：新建与原记录关联的更正记录（草稿，须说明原因，记入审计）");
   RegisterCheckinRoutes(context);
   RegisterAttachmentRoutes(context);
+  RegisterReviewRoutes(context);
 }
 
 }  // namespace zhibu::orglife

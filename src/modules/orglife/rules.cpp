@@ -1,10 +1,13 @@
 #include "modules/orglife/rules.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
 #include <functional>
 #include <map>
 #include <set>
+#include <span>
+#include <stdexcept>
+#include <unordered_map>
 
 #include "modules/orglife/vocabulary.h"
 #include "platform/settings/settings.h"
@@ -33,11 +36,22 @@ constexpr std::string_view kGroups =
 constexpr std::string_view kCommitteesSince =
     "SELECT c.org_id, MIN(c.elected_on) FROM committee c JOIN organisation o ON o.id = c.org_id "
     "WHERE o.path >= $1 AND o.path < $2 GROUP BY c.org_id";
-//! Counted records of one kind in a range of dates.
-constexpr std::string_view kHeld =
-    "SELECT r.org_id, r.held_on FROM meeting_record r JOIN organisation o ON o.id = r.org_id WHERE "
-    "r.counted = 1 AND r.kind = $1 AND r.held_on >= $2 AND r.held_on <= $3 AND o.path >= $4 AND "
-    "o.path < $5";
+//! Counted records of one kind in a range of dates, for the organisations listed (appended:
+//! `r.org_id IN (…)`): a small subtree, sought organisation by organisation through the index on
+//! (org_id, kind, held_on). (`kind || ''` keeps SQLite, which has no statistics, from scanning
+//! the whole kind through meeting_record_kind_counted instead.)
+constexpr std::string_view kHeldOf =
+    "SELECT r.org_id, r.held_on FROM meeting_record r WHERE r.counted = 1 AND r.kind || '' = $1 "
+    "AND r.held_on >= $2 AND r.held_on <= $3 AND r.org_id IN (";
+//! The same for a large subtree: every counted record of the kind in the range, from the
+//! covering index meeting_record_kind_counted alone (no record, no organisation read); the records
+//! of organisations outside the subtree are set aside by the caller.
+constexpr std::string_view kHeldAll =
+    "SELECT r.org_id, r.held_on FROM meeting_record r WHERE r.kind = $1 AND r.counted = 1 AND "
+    "r.held_on >= $2 AND r.held_on <= $3";
+//! Up to this many organisations, their records are sought one organisation at a time (each
+//! holds a few dozen records a year); above, the kind's records are read once.
+constexpr std::size_t kHeldInListMax = 300;
 //! Organisations (a 党小组 stands for its branch) with a counted record in a range of dates.
 constexpr std::string_view kLifeOffered =
     "SELECT DISTINCT CASE WHEN o.kind = 'group' THEN o.parent_id ELSE r.org_id END FROM "
@@ -66,12 +80,23 @@ constexpr int kLookbackCycles = 7;
 
 std::string Day(std::chrono::year_month_day d) { return FormatIsoDate(d); }
 
-std::string NextDay(const std::string& date) {
-  return Day(std::chrono::sys_days(*ParseIsoDate(date)) + std::chrono::days(1));
+//! The day `days` after (or before) `date`. The rules ask for the same few days for every
+//! organisation of a scan: the answers are kept in a small per-thread cache.
+std::string DayAfter(const std::string& date, int days) {
+  struct Entry {
+    std::string date;
+    int days = 0;
+    std::string answer;
+  };
+  thread_local std::array<Entry, 64> cache;
+  std::size_t slot = (std::hash<std::string>{}(date) + static_cast<std::size_t>(days + 2)) % 64;
+  Entry& e = cache[slot];
+  if (e.days == days && e.date == date) return e.answer;
+  e = {date, days, Day(std::chrono::sys_days(*ParseIsoDate(date)) + std::chrono::days(days))};
+  return e.answer;
 }
-std::string PreviousDay(const std::string& date) {
-  return Day(std::chrono::sys_days(*ParseIsoDate(date)) - std::chrono::days(1));
-}
+std::string NextDay(const std::string& date) { return DayAfter(date, 1); }
+std::string PreviousDay(const std::string& date) { return DayAfter(date, -1); }
 
 std::string MonthsLater(const std::string& date, int months) {
   return FormatIsoDate(AddMonths(*ParseIsoDate(date), months));
@@ -112,31 +137,46 @@ struct OrgFacts {
   std::string since;
 };
 
-Result<std::vector<OrgFacts>> Orgs(ScanContext& ctx, std::string_view sql, const std::string& key) {
-  auto memo = ctx.Memo<std::vector<OrgFacts>>(key, [&]() -> Result<std::vector<OrgFacts>> {
+//! The organisations of `sql` (kBranches, kGroups) in the subtree, computed once per scan.
+Result<std::shared_ptr<std::vector<OrgFacts>>> Orgs(ScanContext& ctx, std::string_view sql,
+                                                    const std::string& key) {
+  return ctx.Memo<std::vector<OrgFacts>>(key, [&]() -> Result<std::vector<OrgFacts>> {
     auto rows = ctx.connection.Query(sql, {ctx.path_from, ctx.path_to});
     if (!rows) return Fail(rows.error());
     std::vector<OrgFacts> out;
+    out.reserve(rows->size());
     for (std::size_t i = 0; i < rows->size(); ++i) {
       out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Text(i, 2),
                      rows->OptionalText(i, 3).value_or("1900-01-01")});
     }
     return out;
   });
-  if (!memo) return Fail(memo.error());
-  return **memo;
 }
 
-//! The dates of counted records of `kind` per organisation, from `from` to the day judged.
-Result<std::map<std::int64_t, std::vector<std::string>>> Held(ScanContext& ctx,
-                                                              std::string_view kind,
-                                                              const std::string& from) {
-  auto rows =
-      ctx.connection.Query(kHeld, {std::string(kind), from, ctx.as_of, ctx.path_from, ctx.path_to});
+//! The dates of counted records of `kind` of each of `orgs`, from `from` to the day judged,
+//! ascending.
+Result<std::unordered_map<std::int64_t, std::vector<std::string>>> Held(
+    ScanContext& ctx, std::string_view kind, const std::string& from,
+    const std::vector<OrgFacts>& orgs) {
+  std::unordered_map<std::int64_t, std::vector<std::string>> out;
+  out.reserve(orgs.size());
+  for (const OrgFacts& o : orgs) out[o.id];
+  if (orgs.empty()) return out;
+  std::vector<db::Value> params{std::string(kind), from, ctx.as_of};
+  std::string sql(kHeldAll);
+  if (orgs.size() <= kHeldInListMax) {
+    sql = kHeldOf;
+    for (std::size_t i = 0; i < orgs.size(); ++i) {
+      params.emplace_back(orgs[i].id);
+      sql += (i == 0 ? "$" : ", $") + std::to_string(params.size());
+    }
+    sql += ")";
+  }
+  auto rows = ctx.connection.Query(sql, std::span<const db::Value>(params));
   if (!rows) return Fail(rows.error());
-  std::map<std::int64_t, std::vector<std::string>> out;
   for (std::size_t i = 0; i < rows->size(); ++i) {
-    out[rows->Int(i, 0)].push_back(rows->Text(i, 1));
+    auto at = out.find(rows->Int(i, 0));
+    if (at != out.end()) at->second.push_back(rows->Text(i, 1));
   }
   for (auto& [org, dates] : out) std::sort(dates.begin(), dates.end());
   return out;
@@ -153,54 +193,171 @@ struct DutySpec {
   std::string_view due_soon_setting;
 };
 
+//! The organisations `spec` binds in `ctx`'s subtree, each with its facts, judged.
+Result<DutyStandings> Stand(ScanContext& ctx, const DutySpec& spec) {
+  DutyStandings out{spec.duty, {}};
+  Duty& duty = out.duty;
+  for (auto [key, into] : {std::pair{spec.months_setting, &duty.months},
+                           std::pair{spec.due_day_setting, &duty.due_day},
+                           std::pair{spec.due_soon_setting, &duty.due_soon_days}}) {
+    if (key.empty()) continue;
+    auto value = settings::Integer(ctx.connection, key);
+    if (!value) return Fail(value.error());
+    *into = static_cast<int>(*value);
+  }
+  if (ctx.as_of < ctx.period.first_day) return out;
+  auto memo = spec.holders == Holders::kGroups ? Orgs(ctx, kGroups, "orglife.groups")
+                                               : Orgs(ctx, kBranches, "orglife.branches");
+  if (!memo) return Fail(memo.error());
+  const std::vector<OrgFacts>& orgs = **memo;
+  std::map<std::int64_t, std::string> committees;
+  if (spec.holders == Holders::kCommitteeBranches) {
+    auto rows = ctx.connection.Query(kCommitteesSince, {ctx.path_from, ctx.path_to});
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) committees[rows->Int(i, 0)] = rows->Text(i, 1);
+  }
+  // The records of the last cycles before the period.
+  Cycle earliest = CycleOf(std::min(ctx.as_of, ctx.period.first_day), duty.months);
+  for (int i = 0; i < kLookbackCycles; ++i)
+    earliest = CycleOf(PreviousDay(earliest.first_day), duty.months);
+  auto held = Held(ctx, duty.kind, earliest.first_day, orgs);
+  if (!held) return Fail(held.error());
+  out.subjects.reserve(orgs.size());
+  for (const OrgFacts& o : orgs) {
+    DutyFacts facts{o.id, o.name, o.path, o.since, {}};
+    if (spec.holders == Holders::kCommitteeBranches) {
+      auto c = committees.find(o.id);
+      if (c == committees.end()) continue;  // no committee: no 支委会 duty
+      facts.applies_from = std::max(facts.applies_from, c->second);
+    }
+    auto h = held->find(o.id);
+    if (h != held->end()) facts.held = std::move(h->second);
+    DutyAssessment assessment = AssessDuty(duty, facts, ctx.period, ctx.as_of);
+    out.subjects.push_back({std::move(facts), std::move(assessment)});
+  }
+  return out;
+}
+
 std::function<Result<std::vector<Finding>>(ScanContext&)> DutyScan(DutySpec spec) {
   return [spec](ScanContext& ctx) -> Result<std::vector<Finding>> {
-    if (ctx.as_of < ctx.period.first_day) return std::vector<Finding>{};
-    Duty duty = spec.duty;
-    for (auto [key, into] : {std::pair{spec.months_setting, &duty.months},
-                             std::pair{spec.due_day_setting, &duty.due_day},
-                             std::pair{spec.due_soon_setting, &duty.due_soon_days}}) {
-      if (key.empty()) continue;
-      auto value = settings::Integer(ctx.connection, key);
-      if (!value) return Fail(value.error());
-      *into = static_cast<int>(*value);
-    }
-    auto orgs = spec.holders == Holders::kGroups ? Orgs(ctx, kGroups, "orglife.groups")
-                                                 : Orgs(ctx, kBranches, "orglife.branches");
-    if (!orgs) return Fail(orgs.error());
-    std::map<std::int64_t, std::string> committees;
-    if (spec.holders == Holders::kCommitteeBranches) {
-      auto rows = ctx.connection.Query(kCommitteesSince, {ctx.path_from, ctx.path_to});
-      if (!rows) return Fail(rows.error());
-      for (std::size_t i = 0; i < rows->size(); ++i) committees[rows->Int(i, 0)] = rows->Text(i, 1);
-    }
-    // The records of the last cycles before the period.
-    Cycle earliest = CycleOf(std::min(ctx.as_of, ctx.period.first_day), duty.months);
-    for (int i = 0; i < kLookbackCycles; ++i)
-      earliest = CycleOf(PreviousDay(earliest.first_day), duty.months);
-    auto held = Held(ctx, duty.kind, earliest.first_day);
-    if (!held) return Fail(held.error());
+    auto standings = Stand(ctx, spec);
+    if (!standings) return Fail(standings.error());
     std::vector<Finding> out;
-    static const std::vector<std::string> kNone;
-    for (const OrgFacts& o : *orgs) {
-      DutyFacts facts{o.id, o.name, o.path, o.since, {}};
-      if (spec.holders == Holders::kCommitteeBranches) {
-        auto c = committees.find(o.id);
-        if (c == committees.end()) continue;  // no committee: no 支委会 duty
-        facts.applies_from = std::max(facts.applies_from, c->second);
-      }
-      auto h = held->find(o.id);
-      facts.held = h == held->end() ? kNone : h->second;
-      if (auto f = JudgeDuty(duty, facts, ctx.period, ctx.as_of)) out.push_back(std::move(*f));
+    for (auto& s : standings->subjects) {
+      if (s.assessment.finding) out.push_back(std::move(*s.assessment.finding));
     }
     return out;
   };
 }
 
+//! A frequency duty's rule: its column and the scan's spec.
+struct DutyRule {
+  FrequencyDuty column;
+  DutySpec spec;
+};
+
+//! The frequency duties in board order; the rules below and StandingsOf both read this table.
+const std::vector<DutyRule>& DutyRules() {
+  static const std::vector<DutyRule> rules = {
+      {{"orglife.branch_meeting.quarterly", kGeneralMeeting, false},
+       {{kGeneralMeeting, "支部党员大会", "召开", 3, 0, 15},
+        Holders::kBranches,
+        {},
+        {},
+        kDueSoonQuarterSetting}},
+      {{"orglife.committee_meeting.monthly", kCommitteeMeeting, false},
+       {{kCommitteeMeeting, "支委会", "召开", 1, 0, 7},
+        Holders::kCommitteeBranches,
+        {},
+        {},
+        kDueSoonMonthSetting}},
+      {{"orglife.group_meeting.monthly", kGroupMeeting, true},
+       {{kGroupMeeting, "党小组会", "召开", 1, 0, 7},
+        Holders::kGroups,
+        {},
+        {},
+        kDueSoonMonthSetting}},
+      {{"orglife.theme_day.monthly", kThemeDay, false},
+       {{kThemeDay, "主题党日", "开展", 1, 10, 7},
+        Holders::kBranches,
+        {},
+        kThemeDaySetting,
+        kDueSoonMonthSetting}},
+      {{"orglife.party_lecture.periodic", kPartyLecture, false},
+       {{kPartyLecture, "党课", "开展", 3, 0, 15},
+        Holders::kBranches,
+        kPartyLectureMonthsSetting,
+        {},
+        kDueSoonQuarterSetting}},
+      {{"orglife.org_life_meeting.yearly", kOrgLifeMeeting, false},
+       {{kOrgLifeMeeting, "组织生活会", "召开", 12, 0, 31},
+        Holders::kBranches,
+        {},
+        {},
+        kDueSoonYearSetting}},
+      {{"orglife.member_appraisal.yearly", kMemberAppraisal, false},
+       {{kMemberAppraisal, "民主评议党员", "开展", 12, 0, 31},
+        Holders::kBranches,
+        {},
+        {},
+        kDueSoonYearSetting}},
+  };
+  return rules;
+}
+
+const DutySpec& SpecOf(std::string_view rule_id) {
+  for (const auto& r : DutyRules()) {
+    if (r.column.rule_id == rule_id) return r.spec;
+  }
+  throw std::logic_error("not a frequency duty: " + std::string(rule_id));
+}
+
 }  // namespace
+
+namespace {
+//! CycleOf without its cache.
+Cycle ComputeCycle(std::string_view date, int months);
+}  // namespace
+
+std::span<const FrequencyDuty> FrequencyDuties() {
+  static const std::vector<FrequencyDuty> columns = [] {
+    std::vector<FrequencyDuty> out;
+    for (const auto& r : DutyRules()) out.push_back(r.column);
+    return out;
+  }();
+  return columns;
+}
+
+Result<DutyStandings> StandingsOf(ScanContext& ctx, std::string_view rule_id) {
+  return Stand(ctx, SpecOf(rule_id));
+}
 
 Cycle CycleOf(std::string_view date, int months) {
   months = std::clamp(months, 1, 12);
+  // A cycle depends on the date's year and month only; a scan asks for the same few cycles for
+  // every organisation: the answers are kept in a small per-thread cache.
+  struct Entry {
+    int key = 0;
+    Cycle cycle;
+  };
+  thread_local std::array<Entry, 64> cache;
+  auto number = [&](std::size_t from, std::size_t count) {
+    int n = 0;
+    for (std::size_t i = from; i < from + count && i < date.size(); ++i)
+      n = n * 10 + (date[i] - '0');
+    return n;
+  };
+  const int key = (number(0, 4) * 100 + number(5, 2)) * 100 + months;
+  Entry& entry = cache[static_cast<std::size_t>(key) % cache.size()];
+  if (entry.key == key) return entry.cycle;
+  entry.key = key;
+  entry.cycle = ComputeCycle(date, months);
+  return entry.cycle;
+}
+
+namespace {
+
+Cycle ComputeCycle(std::string_view date, int months) {
   auto d = *ParseIsoDate(date);
   int year = static_cast<int>(d.year());
   unsigned month = static_cast<unsigned>(d.month());
@@ -211,24 +368,34 @@ Cycle CycleOf(std::string_view date, int months) {
   c.first_day = Day(std::chrono::year(year) / std::chrono::month(start) / std::chrono::day(1));
   c.last_day = Day(year_month_day(
       year_month_day_last(std::chrono::year(year), month_day_last(std::chrono::month(end)))));
-  char id[32];
+  // By hand rather than snprintf: a city's scan names a few million cycles.
+  const std::string y = c.first_day.substr(0, 4);
+  auto two = [](unsigned m) {
+    return std::string{static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10)};
+  };
   if (months == 1) {
-    std::snprintf(id, sizeof id, "%04d-%02u", year, start);
+    c.id = y + "-" + two(start);
   } else if (months == 3) {
-    std::snprintf(id, sizeof id, "%04d-Q%u", year, (start - 1) / 3 + 1);
+    c.id = y + "-Q" + static_cast<char>('0' + (start - 1) / 3 + 1);
   } else if (months == 12) {
-    std::snprintf(id, sizeof id, "%04d", year);
+    c.id = y;
   } else {
-    std::snprintf(id, sizeof id, "%04d-%02u~%04d-%02u", year, start, year, end);
+    c.id = y + "-" + two(start) + "~" + y + "-" + two(end);
   }
-  c.id = id;
   return c;
 }
 
-std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
-                                 const compliance::Period& period, const std::string& as_of) {
-  if (as_of < period.first_day) return std::nullopt;
-  std::vector<std::string> missed;
+}  // namespace
+
+DutyAssessment AssessDuty(const Duty& duty, const DutyFacts& facts,
+                          const compliance::Period& period, const std::string& as_of) {
+  DutyAssessment out;
+  if (as_of < period.first_day) return out;
+  const std::string& until = std::min(period.last_day, as_of);
+  out.held_in_period =
+      static_cast<int>(std::lower_bound(facts.held.begin(), facts.held.end(), NextDay(until)) -
+                       std::lower_bound(facts.held.begin(), facts.held.end(), period.first_day));
+  std::vector<std::string>& missed = out.missed;
   std::optional<std::string> due_soon;
   std::string open_cycle;
   for (Cycle c = CycleOf(period.first_day, duty.months);
@@ -238,6 +405,7 @@ std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
     bool open = as_of < c.last_day;
     if (!ends_in_period && !open) continue;
     if (c.first_day < facts.applies_from) continue;
+    out.judged.push_back(c.id);
     if (HeldIn(facts.held, c.first_day, std::min(c.last_day, as_of))) continue;
     if (!open) {
       missed.push_back(c.id);
@@ -257,7 +425,7 @@ std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
       }
     }
   }
-  if (missed.empty() && !due_soon) return std::nullopt;
+  if (missed.empty() && !due_soon) return out;
   std::optional<std::string> last;
   if (!facts.held.empty()) last = facts.held.back();
   // The complete cycles missed in a row up to the day judged, oldest first.
@@ -301,7 +469,13 @@ std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
                                    : "，应于 " + *due_soon + " 前" + verb) +
                 since;
   }
-  return f;
+  out.finding = std::move(f);
+  return out;
+}
+
+std::optional<Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
+                                 const compliance::Period& period, const std::string& as_of) {
+  return AssessDuty(duty, facts, period, as_of).finding;
 }
 
 std::optional<Finding> JudgeAbsence(const AbsenceFacts& facts, const std::string& as_of,
@@ -344,33 +518,21 @@ std::vector<compliance::RuleSpec> OrgLifeRules() {
                .source = "中国共产党支部工作条例（试行）第十一条（支部党员大会一般每季度召开1次）；"
                          "临近期限的提醒天数为本地设置 orglife.due_soon_days_quarter",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kGeneralMeeting, "支部党员大会", "召开", 3, 0, 15},
-                                 Holders::kBranches,
-                                 {},
-                                 {},
-                                 kDueSoonQuarterSetting})},
+               .scan = DutyScan(SpecOf("orglife.branch_meeting.quarterly"))},
       RuleSpec{.id = "orglife.committee_meeting.monthly",
                .title = "支委会每月至少召开1次（设有支部委员会的党支部）",
                .severity = red,
                .source = "中国共产党支部工作条例（试行）第十二条（支部委员会会议一般每月召开1次）；"
                          "提醒天数为本地设置 orglife.due_soon_days_month",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kCommitteeMeeting, "支委会", "召开", 1, 0, 7},
-                                 Holders::kCommitteeBranches,
-                                 {},
-                                 {},
-                                 kDueSoonMonthSetting})},
+               .scan = DutyScan(SpecOf("orglife.committee_meeting.monthly"))},
       RuleSpec{.id = "orglife.group_meeting.monthly",
                .title = "党小组会每月至少召开1次",
                .severity = red,
                .source = "中国共产党支部工作条例（试行）第十三条（党小组会一般每月召开1次）；"
                          "提醒天数为本地设置 orglife.due_soon_days_month",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kGroupMeeting, "党小组会", "召开", 1, 0, 7},
-                                 Holders::kGroups,
-                                 {},
-                                 {},
-                                 kDueSoonMonthSetting})},
+               .scan = DutyScan(SpecOf("orglife.group_meeting.monthly"))},
       RuleSpec{.id = "orglife.theme_day.monthly",
                .title = "每月开展1次主题党日",
                .severity = red,
@@ -378,11 +540,7 @@ std::vector<compliance::RuleSpec> OrgLifeRules() {
                    "中国共产党党员教育管理工作条例 第十六条（党支部应当每月开展1次主题党日）；"
                    "固定日期为本地设置 orglife.theme_day_of_month（默认每月10日）",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kThemeDay, "主题党日", "开展", 1, 10, 7},
-                                 Holders::kBranches,
-                                 {},
-                                 kThemeDaySetting,
-                                 kDueSoonMonthSetting})},
+               .scan = DutyScan(SpecOf("orglife.theme_day.monthly"))},
       RuleSpec{.id = "orglife.org_life_meeting.yearly",
                .title = "组织生活会每年至少召开1次",
                .severity = red,
@@ -390,33 +548,21 @@ std::vector<compliance::RuleSpec> OrgLifeRules() {
                          "支部工作条例 第十七条（一般安排在第四季度）；提醒天数为本地设置 "
                          "orglife.due_soon_days_year",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kOrgLifeMeeting, "组织生活会", "召开", 12, 0, 31},
-                                 Holders::kBranches,
-                                 {},
-                                 {},
-                                 kDueSoonYearSetting})},
+               .scan = DutyScan(SpecOf("orglife.org_life_meeting.yearly"))},
       RuleSpec{.id = "orglife.member_appraisal.yearly",
                .title = "民主评议党员每年开展1次",
                .severity = red,
                .source = "中国共产党党员教育管理工作条例 第十八条（民主评议党员一般每年开展1次）；"
                          "提醒天数为本地设置 orglife.due_soon_days_year",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kMemberAppraisal, "民主评议党员", "开展", 12, 0, 31},
-                                 Holders::kBranches,
-                                 {},
-                                 {},
-                                 kDueSoonYearSetting})},
+               .scan = DutyScan(SpecOf("orglife.member_appraisal.yearly"))},
       RuleSpec{.id = "orglife.party_lecture.periodic",
                .title = "按本地规定的频次上党课",
                .severity = red,
                .source = "本地设置 orglife.party_lecture_months（默认每3个月1次）：支部工作条例 "
                          "第十六条要求党员按期上党课，未规定次数；“每季度至少1次”为常见的地方规定",
                .subject_kind = "organisation",
-               .scan = DutyScan({{kPartyLecture, "党课", "开展", 3, 0, 15},
-                                 Holders::kBranches,
-                                 kPartyLectureMonthsSetting,
-                                 {},
-                                 kDueSoonQuarterSetting})},
+               .scan = DutyScan(SpecOf("orglife.party_lecture.periodic"))},
       RuleSpec{
           .id = "orglife.member.six_months_without_life",
           .title = "党员连续6个月未参加党的组织生活",

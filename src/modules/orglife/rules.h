@@ -8,6 +8,7 @@
 //! with a few set-based queries.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,14 +64,64 @@ struct DutyFacts {
   std::vector<std::string> held;
 };
 
+//! What judging one organisation's duty over a period found.
+struct DutyAssessment {
+  //! The cycles judged, oldest first: those ending within the period and the one still open on the
+  //! day judged, from the first that begins on or after `applies_from`. Empty: the duty does not
+  //! bind the organisation in the period (it began too late, or the period lies in the future).
+  std::vector<std::string> judged;
+  //! The cycles missed (red), oldest first; may name the cycle before the period when the breach
+  //! goes on into it.
+  std::vector<std::string> missed;
+  //! Counted records held within the period up to the day judged.
+  int held_in_period = 0;
+  //! The finding: red when a cycle is missed, yellow when the open one is due soon.
+  std::optional<compliance::Finding> finding;
+};
+
 //! Judges `duty` for the cycles that end within `period` (and the cycle still open on `as_of`):
 //! red when a cycle that has ended by `as_of` (its last day included) has no record, or when the
 //! open cycle has none yet and the one before it had none either (the breach goes on); yellow when
 //! the open cycle has none and its due day is at most `due_soon_days` away or past. The facts name
 //! the last record and every missed cycle since.
+DutyAssessment AssessDuty(const Duty& duty, const DutyFacts& facts,
+                          const compliance::Period& period, const std::string& as_of);
+
+//! AssessDuty's finding.
 std::optional<compliance::Finding> JudgeDuty(const Duty& duty, const DutyFacts& facts,
                                              const compliance::Period& period,
                                              const std::string& as_of);
+
+//! A frequency duty's rule, as a board of duties shows it (one column each).
+struct FrequencyDuty {
+  std::string_view rule_id;  //!< `orglife.committee_meeting.monthly`
+  std::string_view kind;     //!< the kind of record that meets it
+  bool groups = false;       //!< its subjects are 党小组 (else branches)
+};
+
+//! The seven frequency duties (支部党员大会, 支委会, 党小组会, 主题党日, 党课, 组织生活会,
+//! 民主评议党员), in that order.
+std::span<const FrequencyDuty> FrequencyDuties();
+
+//! One organisation bound by a duty in a subtree, with its facts and how it stands.
+struct DutyStanding {
+  DutyFacts facts;
+  DutyAssessment assessment;
+};
+
+//! A duty over a subtree and period: the duty as the settings make it (its cycle, due day and
+//! yellow window), and every organisation it may bind (the active branches, those with a
+//! committee, or the 党小组, with members today), each judged.
+struct DutyStandings {
+  Duty duty;
+  std::vector<DutyStanding> subjects;
+};
+
+//! Gathers the facts of the frequency duty `rule_id` over `ctx`'s subtree and judges them:
+//! exactly the rule's own scan, which keeps only the findings (so the two always agree).
+//! `ctx.Memo` shares the organisations between duties. An unknown rule id is a bug
+//! (std::logic_error).
+Result<DutyStandings> StandingsOf(compliance::ScanContext& ctx, std::string_view rule_id);
 
 //! One member for the 6-month rule.
 struct AbsenceFacts {

@@ -31,10 +31,27 @@ std::optional<std::chrono::year_month_day> ParseIsoDate(std::string_view text) {
 }
 
 std::string FormatIsoDate(std::chrono::year_month_day date) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buffer;
+  // By hand rather than snprintf: the compliance rules format dates in their inner loops (a
+  // city's scan formats a few million), and snprintf was a fifth of their time.
+  int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year,
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    return buffer;
+  }
+  unsigned month = static_cast<unsigned>(date.month());
+  unsigned day = static_cast<unsigned>(date.day());
+  std::string out(10, '-');
+  out[0] = static_cast<char>('0' + year / 1000);
+  out[1] = static_cast<char>('0' + year / 100 % 10);
+  out[2] = static_cast<char>('0' + year / 10 % 10);
+  out[3] = static_cast<char>('0' + year % 10);
+  out[5] = static_cast<char>('0' + month / 10 % 10);
+  out[6] = static_cast<char>('0' + month % 10);
+  out[8] = static_cast<char>('0' + day / 10 % 10);
+  out[9] = static_cast<char>('0' + day % 10);
+  return out;
 }
 
 Result<std::string> RequireIsoDate(std::string_view text, std::string_view field,
