@@ -412,3 +412,147 @@ test('a 党员 checks in on a phone once; a second check-in is refused and shown
     assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
   }
 })
+
+const REVIEW_ROUTES = ['/api/v1/meetings/review-queue', '/api/v1/meetings/checklist', '/api/v1/meetings/problems/stats', '/api/v1/meetings/board']
+
+test('the 组织部管理员 returns a record with checklist problems and accepts another; statistics and the board agree with the server', async (t) => {
+  const server = await startServer()
+  const missing = await missingRoutes(server, REVIEW_ROUTES)
+  if (missing.length > 0) {
+    await server.stop()
+    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
+    return
+  }
+  const browser = await launchBrowser()
+  try {
+    // Two records of the secretary's branch, submitted by the secretary.
+    const secretary = await newPage(browser)
+    await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
+    const branch = (await apiGet(secretary, 'api/v1/orgs/roots')).items[0]
+    const day = shanghaiDate(-1)
+    const submit = async (kind, topic) => {
+      const m = await apiDo(secretary, 'POST', 'api/v1/meetings', {
+        org_id: branch.id,
+        kind,
+        topic,
+        planned_start: `${day}T14:00`,
+        planned_end: `${day}T16:00`,
+        actual_start: `${day}T14:00`,
+        actual_end: `${day}T16:00`,
+        place: '村党群服务中心',
+        host_name: '支部书记',
+        recorder_name: '组织委员',
+        minutes: '会议按议程进行。',
+      })
+      await apiDo(secretary, 'PATCH', `api/v1/meetings/${m.id}`, { attendance: m.attendance.items.filter((a) => a.member_id).map((a) => ({ member_id: a.member_id, status: 'present' })) })
+      return apiDo(secretary, 'POST', `api/v1/meetings/${m.id}/submit`, {})
+    }
+    const toReturn = await submit('theme_day', '主题党日：志愿服务（浏览器测试，退回）')
+    const toAccept = await submit('party_lecture', '党课：学习党章（浏览器测试，通过）')
+
+    // 组织生活 → 审核, limited to the branch: both wait there.
+    const page = await newPage(browser)
+    await logIn(page, server.base, server.login(ORG_ADMIN))
+    await page.locator('[data-test="nav-orglife"]').hover()
+    await page.locator('.top-nav-popper .el-menu-item', { hasText: '审核' }).click()
+    await page.waitForURL((url) => url.hash.startsWith('#/orglife/review'))
+    await page.goto(`${server.base}#/orglife/review?org=${branch.id}`)
+    await settle(page)
+    const queue = await apiGet(page, `api/v1/meetings/review-queue?org=${branch.id}&page_size=20`)
+    assert.ok(queue.items.some((r) => r.id === toReturn.id) && queue.items.some((r) => r.id === toAccept.id), 'both are in the queue')
+    await page.locator(`.queue-${toReturn.id}`).waitFor()
+    assert.deepEqual(
+      await page.locator('[data-test="review-queue"] .queue-row').evaluateAll((rows) => rows.map((r) => Number([...r.classList].find((c) => /^queue-\d+$/.test(c)).slice(6)))),
+      queue.items.map((r) => r.id),
+      'the queue is the server’s, oldest submission first',
+    )
+
+    // 退回 with two items of the checklist, one with a note; refused first without any.
+    const checklist = (await apiGet(page, 'api/v1/meetings/checklist')).classes.flatMap((c) => c.items.filter((i) => !i.retired))
+    assert.ok(checklist.length >= 2, 'the checklist has items')
+    const [first, second] = checklist
+    await page.locator(`.queue-${toReturn.id} [data-test="queue-review"]`).click()
+    const dialog = page.locator('.review-dialog')
+    await dialog.locator(`[data-test="problem-${first.id}"]`).waitFor()
+    await dialog.locator('[data-test="review-decision"] .el-radio-button', { hasText: '退回修改' }).click()
+    await dialog.locator('[data-test="review-submit"]').click()
+    await dialog.locator('.el-form-item__error', { hasText: '退回须' }).waitFor()
+    await dialog.locator(`[data-test="problem-${first.id}"]`).click()
+    await dialog.locator(`[data-test="problem-note-${first.id}"]`).fill('未在每月10日开展')
+    await dialog.locator(`[data-test="problem-${second.id}"]`).click()
+    const [returned] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`api/v1/meetings/${toReturn.id}/review`)),
+      dialog.locator('[data-test="review-submit"]').click(),
+    ])
+    assert.equal(returned.status(), 200)
+    await page.locator(`.queue-${toReturn.id}`).waitFor({ state: 'detached' })
+    const after = await apiGet(page, `api/v1/meetings/${toReturn.id}`)
+    assert.equal(after.status, 'returned')
+    const reasons = after.reviews[after.reviews.length - 1].reasons
+    assert.deepEqual(
+      reasons.map((r) => [r.item_id, r.note]).sort((a, b) => a[0] - b[0]),
+      [
+        [first.id, '未在每月10日开展'],
+        [second.id, ''],
+      ].sort((a, b) => a[0] - b[0]),
+      'the problems are the items chosen, with the note',
+    )
+
+    // 通过 for the other.
+    await page.locator(`.queue-${toAccept.id} [data-test="queue-review"]`).click()
+    await dialog.locator('[data-test="review-submit"]').click()
+    await page.locator(`.queue-${toAccept.id}`).waitFor({ state: 'detached' })
+    assert.equal((await apiGet(page, `api/v1/meetings/${toAccept.id}`)).status, 'accepted')
+
+    // The secretary sees the returned record with its problems.
+    await secretary.goto(`${server.base}#/orglife/records/${toReturn.id}`)
+    await secretary.locator('[data-test="returned-banner"]', { hasText: '未在每月10日开展' }).waitFor()
+
+    // 问题统计 of the branch: the server's numbers, by item and by branch.
+    await page.getByRole('tab', { name: '问题统计' }).click()
+    await page.waitForURL((url) => url.hash.includes('tab=stats'))
+    const stats = await apiGet(page, `api/v1/meetings/problems/stats?org=${branch.id}`)
+    await page.locator('[data-test="problem-total"]', { hasText: String(stats.total) }).waitFor()
+    assert.ok(stats.total >= 2)
+    for (const item of [first, second]) {
+      const counted = stats.classes.flatMap((c) => c.items).find((i) => i.id === item.id).count
+      assert.ok(counted >= 1)
+      assert.equal((await page.locator(`[data-test="problems-by-item"] [data-item="${item.id}"] .num`).textContent()).trim(), String(counted))
+    }
+    const row = stats.by_branch.find((b) => b.org_id === branch.id)
+    assert.equal((await page.locator(`[data-test="problems-by-branch"] [data-org="${branch.id}"] td.num b`).textContent()).trim(), String(row.count))
+
+    // 合规看板 of the county for this quarter: the tiles are the server's; a red cell drills down
+    // to that branch's records of that duty.
+    await page.goto(`${server.base}#/orglife/board`)
+    await page.locator('[data-test="board-period-kind"] .el-radio-button', { hasText: '季度' }).click()
+    await page.waitForURL((url) => /period=\d{4}-Q[1-4]/.test(url.hash))
+    await settle(page)
+    const period = new URL(page.url().replace('#/', '')).searchParams.get('period')
+    const board = await apiGet(page, `api/v1/meetings/board?period=${period}&page_size=50`)
+    for (const light of ['red', 'yellow', 'green', 'none']) {
+      assert.equal((await page.locator(`[data-test="board-tile-${light}"] .tile-value`).textContent()).trim(), String(board.rows[light]), `${light} rows`)
+    }
+    const redRow = board.items.find((r) => Object.values(r.cells).some((c) => c.light === 'red'))
+    assert.ok(redRow, 'the demo county has a red cell this quarter')
+    const [duty] = Object.entries(redRow.cells).find(([, c]) => c.light === 'red')
+    const cell = page.locator(`[data-test="board-rows"] tr[data-org="${redRow.org_id}"] button[data-duty="${duty}"]`)
+    assert.equal(await cell.getAttribute('data-light'), 'red')
+    await cell.click()
+    const detail = page.locator('[data-test="cell-detail"]')
+    await detail.waitFor()
+    const records = await apiGet(page, `api/v1/meetings?org=${redRow.org_id}&kind=${duty}&from=${board.period.first_day}&to=${board.period.as_of}&page_size=50`)
+    await settle(page)
+    assert.deepEqual(
+      await detail.locator('[data-test="cell-records"] [data-meeting]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.meeting))),
+      records.items.map((r) => r.id),
+      'the drill-down lists that branch’s records of that duty in the period',
+    )
+    if (redRow.cells[duty].message) assert.equal((await detail.locator('[data-test="cell-message"]').textContent()).trim(), redRow.cells[duty].message)
+    assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
+  }
+})
