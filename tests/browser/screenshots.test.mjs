@@ -16,6 +16,7 @@ import {
   apiGet,
   findOrg,
   firstAdministratorLogIn,
+  formItem,
   idNumber,
   freshPassword,
   launchBrowser,
@@ -114,6 +115,73 @@ async function duesFacts(page, root) {
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5)) - 1 - 7
   const tooOld = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
   return { branch: { id: branch.org_id, name: branch.name }, town, owing, card, tooOld }
+}
+
+/** How far the page scrolls sideways: the document, or the layout's scrolling main area (the
+ *  console scrolls inside it, so the document alone would not tell). */
+function sidewaysOverflow(page) {
+  return page.evaluate(() =>
+    Math.max(
+      ...[document.documentElement, document.querySelector('.layout-main'), document.querySelector('.m-main')]
+        .filter(Boolean)
+        .map((e) => e.scrollWidth - e.clientWidth),
+    ),
+  )
+}
+
+/** The current minute in Asia/Shanghai shifted by `minutes`, as the API takes it. */
+function shanghaiMinute(minutes = 0) {
+  const at = new Date(Date.now() + minutes * 60_000)
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`
+}
+
+/**
+ * 组织生活 records of `branch` for the pages to show: a 党员大会 draft whose vote carries only those
+ * present (failed, the two halves explained), a 主题党日 starting now (its QR code open), and one of
+ * the branch's submitted records returned by the 组织部管理员 with reasons.
+ */
+async function orglifeFacts(page, branch) {
+  const yesterday = shanghaiDate(-1)
+  const general = await apiDo(page, 'POST', 'api/v1/meetings', {
+    org_id: branch.id,
+    kind: 'branch_general_meeting',
+    topic: '讨论接收预备党员',
+    planned_start: `${yesterday}T09:00`,
+    planned_end: `${yesterday}T11:00`,
+    actual_start: `${yesterday}T09:00`,
+    actual_end: `${yesterday}T11:10`,
+    place: '村党群服务中心会议室',
+    host_name: '支部书记',
+    recorder_name: '组织委员',
+    agenda: '一、听取入党介绍人的介绍；二、讨论；三、表决',
+    minutes: '会议由支部书记主持，听取了入党介绍人对发展对象的介绍，与会党员进行了讨论，并以举手方式表决。',
+  })
+  const voters = general.attendance.items.filter((a) => a.role === 'expected' && a.voting && !a.hardship && a.member_id)
+  const present = voters.slice(0, Math.floor(voters.length / 2) + 1)
+  const yes = Math.floor(present.length / 2) + 1
+  const presentIds = new Set(present.map((a) => a.member_id))
+  await apiDo(page, 'PATCH', `api/v1/meetings/${general.id}`, {
+    attendance: general.attendance.items
+      .filter((a) => a.member_id)
+      .map((a, i) => (presentIds.has(a.member_id) ? { member_id: a.member_id, status: 'present' } : i % 5 === 0 ? { member_id: a.member_id, status: 'leave', leave_reason: '外出务工' } : { member_id: a.member_id, status: 'absent' })),
+    guests: [{ name: '陈明', unit: '镇党委组织委员' }],
+    votes: [{ resolution: '接收某某同志为中共预备党员', method: 'open', ballots: present.map((a, i) => ({ member_id: a.member_id, choice: i < yes ? 'yes' : 'no' })) }],
+  })
+  const themeDay = await apiDo(page, 'POST', 'api/v1/meetings', {
+    org_id: branch.id,
+    kind: 'theme_day',
+    topic: '主题党日：重温入党誓词',
+    planned_start: shanghaiMinute(0),
+    planned_end: shanghaiMinute(90),
+    place: '村党群服务中心',
+  })
+  await apiGet(page, `api/v1/meetings/${themeDay.id}/checkin`) // issues the QR code's token
+  const submitted = (await apiGet(page, `api/v1/meetings?org=${branch.id}&status=submitted&page_size=1`)).items[0]
+  assert.ok(submitted, `${branch.name} has a submitted record`)
+  await apiDo(page, 'POST', `api/v1/meetings/${submitted.id}/review`, { decision: 'return', reasons: ['会议记录过于简略，未写明讨论情况', '请假人员未注明事由'] })
+  return { general, themeDay, returned: submitted }
 }
 
 /** The pages of the console, in the order a person would meet them. */
@@ -331,6 +399,98 @@ async function tour(page, base, size, facts) {
   return shots
 }
 
+/** The 组织生活 pages: calendars, records, a returned record, the editor with its attendance, vote
+ *  and QR code, a new record refused by the server, the review queue, its dialog and statistics,
+ *  the compliance board and a cell's drill-down. */
+async function orglifeTour(page, base, size, facts) {
+  const shots = []
+  const shoot = async (name) => shots.push(await screenshot(page, `${size}-${name}`))
+
+  // 组织生活: the branch's calendar and the county's, the records, a returned record, the editor with
+  // its attendance and failed vote, the QR code of a meeting starting now.
+  const o = facts.orglife
+  await visit(page, `${base}#/orglife/calendar?org=${facts.branch.id}`, () => page.locator('[data-test="duties"] [data-duty]').first().waitFor())
+  await shoot('20-orglife-calendar')
+  if (size === 'phone') {
+    await page.locator('[data-test="calendar-grid"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+    await sleep(300)
+    await shoot('20a-orglife-calendar-grid')
+  }
+  await visit(page, `${base}#/orglife/calendar?org=${facts.root.id}`, () => page.locator('[data-test="duties"]').waitFor())
+  await shoot('20b-orglife-calendar-county')
+  await visit(page, `${base}#/orglife/records?org=${facts.branch.id}`, () => page.locator('[data-test="meeting-list"] [data-test="meeting-status"]').first().waitFor())
+  await shoot('21-orglife-records')
+  await visit(page, `${base}#/orglife/records/${o.returned.id}`, () => page.locator('[data-test="returned-banner"]').waitFor())
+  await shoot('22-orglife-record-returned')
+  await page.locator('[data-test="meeting-history"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('22b-orglife-record-history')
+  await visit(page, `${base}#/orglife/records/${o.general.id}/edit`, () => page.locator('[data-test="vote-result"]').waitFor())
+  await shoot('23-orglife-editor')
+  await page.locator('[data-test="attendance-card"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('23b-orglife-editor-attendance')
+  await page.locator('[data-test="votes-card"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('23c-orglife-editor-vote')
+  await visit(page, `${base}#/orglife/records/${o.general.id}`, () => page.locator('[data-test="vote-result"]').waitFor())
+  await page.locator('[data-test="votes-card"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('23d-orglife-record-vote')
+  await visit(page, `${base}#/orglife/records/${o.themeDay.id}/edit`, () => page.locator('[data-test="checkin-qr"]').waitFor())
+  await page.locator('[data-test="checkin-panel"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(500)
+  await shoot('24-orglife-checkin-qr')
+  // 审核: the queue, the checklist dialog refusing a return without problems, the statistics; 合规看板
+  // for the quarter, worst first, and a cell's drill-down.
+  await visit(page, `${base}#/orglife/review`, () => page.locator('[data-test="review-queue"] [data-test="queue-review"]').first().waitFor())
+  await shoot('25-orglife-review-queue')
+  await page.locator('[data-test="queue-review"]').first().click()
+  const review = page.locator('.review-dialog')
+  await review.locator('[data-test="review-checklist"] .item').first().waitFor()
+  await review.locator('[data-test="review-decision"] .el-radio-button', { hasText: '退回修改' }).click()
+  await review.locator('[data-test="review-submit"]').click()
+  await review.locator('.el-form-item__error').first().waitFor()
+  await review.locator('[data-test="review-checklist"] .item .el-checkbox').first().click()
+  await sleep(400)
+  shots.push(await screenshot(page, `${size}-25b-orglife-review-dialog`, { fullPage: false }))
+  await page.keyboard.press('Escape')
+  await review.waitFor({ state: 'hidden' })
+  await visit(page, `${base}#/orglife/review?tab=stats`, () => page.locator('[data-test="problems-by-item"] [data-item]').first().waitFor())
+  await sleep(1200) // chart animation
+  await shoot('25c-orglife-problem-stats')
+  await page.locator('[data-test="problems-by-branch"]').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+  await sleep(300)
+  await shoot('25d-orglife-problems-by-branch')
+  const quarter = `${shanghaiDate(0).slice(0, 4)}-Q${Math.floor((Number(shanghaiDate(0).slice(5, 7)) - 1) / 3) + 1}`
+  await visit(page, `${base}#/orglife/board?period=${quarter}&sort=worst`, () => page.locator('[data-test="board-rows"] [data-light="red"]').first().waitFor())
+  await shoot('26-orglife-board')
+  await page.locator('[data-test="board-rows"] button[data-light="red"]').first().click()
+  await page.locator('[data-test="cell-detail"]').waitFor()
+  await settle(page)
+  await sleep(500)
+  shots.push(await screenshot(page, `${size}-26b-orglife-board-cell`, { fullPage: false }))
+  await page.keyboard.press('Escape')
+  await visit(page, `${base}#/orglife/board?org=${facts.town}&period=${shanghaiDate(0).slice(0, 4)}`, () => page.locator('[data-test="board-rows"] [data-org]').first().waitFor())
+  await shoot('26c-orglife-board-town-year')
+
+  // A new record refused by the server on its item: the actual start lies in the future.
+  await visit(page, `${base}#/orglife/records/new?org=${facts.branch.id}&kind=theme_day`, () => page.locator('[data-test="meeting-form"]').waitFor())
+  await page.locator('[data-test="meeting-topic"]').fill('主题党日：学习党章')
+  const actual = formItem(page.locator('[data-test="meeting-form"]'), '实际开始').locator('input')
+  await actual.click()
+  await actual.fill(`${shanghaiDate(1)} 09:00`)
+  await actual.press('Enter')
+  await page.keyboard.press('Escape')
+  await page.locator('[data-test="save-meeting"]').click()
+  await page.locator('.el-form-item__error', { hasText: '实际开始时间不能晚于现在' }).waitFor()
+  await sleep(300)
+  await shoot('24b-orglife-new-refused')
+  await page.goto('about:blank') // leaves the unsaved form without the editor's question
+
+  return shots
+}
+
 test('every page at desktop and phone size, with screenshots', async () => {
   const server = await startServer()
   const browser = await launchBrowser()
@@ -465,6 +625,99 @@ test('every page at desktop and phone size, with screenshots', async () => {
     assert.ok(auditOverflow <= 1, `#/audit fits the phone's width (overflow ${auditOverflow}px)`)
 
     console.log(`screenshots: ${desktopShots.length + phoneShots.length + 6 + auditShots.length} in ${SCREENSHOTS}`)
+    for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
+  }
+})
+
+test('the 组织生活 pages at desktop and phone size, with screenshots; the 党员’s check-in on a phone', async () => {
+  const server = await startServer()
+  const browser = await launchBrowser()
+  const pages = []
+  try {
+    const desktop = await newPage(browser, DESKTOP)
+    pages.push(desktop)
+    const password = await logIn(desktop, server.base, server.login(ORG_ADMIN))
+    const root = (await apiGet(desktop, 'api/v1/orgs/roots')).items[0]
+    const branch = await findOrg(desktop, async (o) => BRANCH_KINDS.includes(o.kind) && o.member_count >= 15)
+    assert.ok(root && branch, 'the demo has a root and a branch')
+    const town = (await apiGet(desktop, `api/v1/orgs/${branch.id}`)).parent_id
+    const facts = { root, branch, town, orglife: await orglifeFacts(desktop, branch) }
+    const desktopShots = await orglifeTour(desktop, server.base, 'desktop', facts)
+
+    const phone = await newPage(browser, PHONE)
+    pages.push(phone)
+    await logIn(phone, server.base, { username: server.login(ORG_ADMIN).username, password })
+    const phoneShots = await orglifeTour(phone, server.base, 'phone', facts)
+
+    // On a phone the pages never scroll sideways.
+    for (const url of [
+      `#/orglife/calendar?org=${facts.branch.id}`,
+      `#/orglife/calendar?org=${facts.root.id}`,
+      `#/orglife/records?org=${facts.branch.id}`,
+      `#/orglife/records/${facts.orglife.returned.id}`,
+      `#/orglife/records/${facts.orglife.general.id}/edit`,
+      `#/orglife/records/${facts.orglife.themeDay.id}/edit`,
+      `#/orglife/records/new?org=${facts.branch.id}`,
+      '#/orglife/review',
+      '#/orglife/review?tab=stats',
+      '#/orglife/board',
+      `#/orglife/board?org=${facts.town}&sort=worst`,
+    ]) {
+      await visit(phone, server.base + url)
+      const overflow = await sidewaysOverflow(phone)
+      assert.ok(overflow <= 1, `${url} fits the phone's width (overflow ${overflow}px)`)
+    }
+
+    // The secretary's branch holds the meeting the demo's 党员 checks in at.
+    const secretary = await newPage(browser, DESKTOP)
+    pages.push(secretary)
+    await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
+    const theirs = (await apiGet(secretary, 'api/v1/orgs/roots')).items[0]
+    // The demo's 党员 account on a phone: the QR code of a meeting of the secretary's branch starting
+    // now, the login, the check-in page before and after, the member's own home.
+    const checkinMeeting = await apiDo(secretary, 'POST', 'api/v1/meetings', {
+      org_id: theirs.id,
+      kind: 'theme_day',
+      topic: '主题党日：学习党章',
+      planned_start: shanghaiMinute(0),
+      planned_end: shanghaiMinute(90),
+      place: '村党群服务中心',
+    })
+    const checkinUrl = (await apiGet(secretary, `api/v1/meetings/${checkinMeeting.id}/checkin`)).token_url
+    const memberPhone = await newPage(browser, PHONE)
+    pages.push(memberPhone)
+    const memberLogin = server.login(/party_member/)
+    await memberPhone.goto(checkinUrl.replace(/^https?:\/\/[^/]+\//, server.base))
+    await memberPhone.waitForURL((url) => url.hash.startsWith('#/login'))
+    await screenshot(memberPhone, 'phone-28-checkin-login')
+    await memberPhone.locator('input[name="username"]').fill(memberLogin.username)
+    await memberPhone.locator('input[name="password"]').fill(memberLogin.password)
+    await memberPhone.locator('[data-test="login-submit"]').click()
+    await memberPhone.waitForURL((url) => url.hash.startsWith('#/password'))
+    const memberPassword = freshPassword()
+    await memberPhone.locator('input[name="current_password"]').fill(memberLogin.password)
+    await memberPhone.locator('input[name="new_password"]').fill(memberPassword)
+    await memberPhone.locator('input[name="new_password_again"]').fill(memberPassword)
+    await memberPhone.locator('[data-test="password-submit"]').click()
+    await memberPhone.locator('[data-test="checkin-button"]').waitFor()
+    await sleep(300)
+    await screenshot(memberPhone, 'phone-28a-checkin')
+    await memberPhone.locator('[data-test="checkin-button"]').click()
+    await memberPhone.locator('[data-test="checkin-done"]').waitFor()
+    await sleep(300)
+    await screenshot(memberPhone, 'phone-28b-checkin-done')
+    const checkinOverflow = await sidewaysOverflow(memberPhone)
+    assert.ok(checkinOverflow <= 1, `the check-in page fits the phone's width (overflow ${checkinOverflow}px)`)
+    await visit(memberPhone, `${server.base}#/`, () => memberPhone.locator('[data-test="home-member"] [data-meeting]').first().waitFor())
+    await screenshot(memberPhone, 'phone-28c-member-home')
+    const memberOverflow = await sidewaysOverflow(memberPhone)
+    assert.ok(memberOverflow <= 1, `the 党员's home fits the phone's width (overflow ${memberOverflow}px)`)
+
+    console.log(`screenshots: ${desktopShots.length + phoneShots.length + 4} in ${SCREENSHOTS}`)
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()

@@ -98,7 +98,8 @@ describe('titles', () => {
     expect(subjectRoute({ subject_kind: 'member', subject_id: 20 })).toBe('/members/20')
     expect(subjectRoute({ subject_kind: 'organisation', subject_id: 31 })).toBe('/orgs/31')
     expect(subjectRoute({ subject_kind: 'transfer', subject_id: 5 })).toBe('/transfers')
-    expect(subjectRoute({ subject_kind: 'meeting', subject_id: 5 })).toBeNull()
+    expect(subjectRoute({ subject_kind: 'meeting', subject_id: 5 })).toBe('/orglife/records/5')
+    expect(subjectRoute({ subject_kind: 'development_case', subject_id: 5 })).toBeNull()
   })
 })
 

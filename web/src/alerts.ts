@@ -138,6 +138,8 @@ export function subjectRoute(finding: Pick<Finding, 'subject_kind' | 'subject_id
       return `/members/${finding.subject_id}`
     case 'transfer':
       return '/transfers'
+    case 'meeting':
+      return `/orglife/records/${finding.subject_id}`
     default:
       return null
   }

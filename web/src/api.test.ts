@@ -123,6 +123,54 @@ describe('request', () => {
     ])
   })
 
+  it('uses the organisational-life routes', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { items: [] }))
+    await api.meetings.list({ org: 31, kind: 'theme_day', status: '', from: '2026-11-01', to: '2026-11-30', page_size: 200 })
+    await api.meetings.update(7, { topic: '学习', attendance: [{ member_id: 2, status: 'leave', leave_reason: '出差' }] })
+    await api.meetings.submit(7)
+    await api.meetings.withdraw(7, ' 会议改期 ')
+    await api.meetings.review(7, { decision: 'return', problems: [{ item_id: 3, note: '缺议程' }] })
+    await api.meetings.correct(7, '出席登记有误')
+    await api.meetings.reviewQueue({ org: 5, kind: '', page: 2, page_size: 20 })
+    await api.meetings.problemStats({ org: 5, from: '2026-01', to: '2026-11' })
+    await api.meetings.board({ org: 5, period: '2026-Q4', light: 'red', duty: 'theme_day', sort: 'worst', page: 1, page_size: 50 })
+    await api.meetings.rotateCheckin(7)
+    await api.meetings.leave(7, ' 外出务工 ')
+    await api.checkin.preview('tok_-9')
+    await api.checkin.checkIn('tok_-9')
+    const calls = fetchMock.mock.calls.map(([url, init]) => [init.method, url, init.body && JSON.parse(init.body)])
+    expect(calls).toEqual([
+      ['GET', 'api/v1/meetings?org=31&kind=theme_day&from=2026-11-01&to=2026-11-30&page_size=200', undefined],
+      ['PATCH', 'api/v1/meetings/7', { topic: '学习', attendance: [{ member_id: 2, status: 'leave', leave_reason: '出差' }] }],
+      ['POST', 'api/v1/meetings/7/submit', {}],
+      ['POST', 'api/v1/meetings/7/withdraw', { reason: '会议改期' }],
+      ['POST', 'api/v1/meetings/7/review', { decision: 'return', problems: [{ item_id: 3, note: '缺议程' }] }],
+      ['POST', 'api/v1/meetings/7/corrections', { reason: '出席登记有误' }],
+      ['GET', 'api/v1/meetings/review-queue?org=5&page=2&page_size=20', undefined],
+      ['GET', 'api/v1/meetings/problems/stats?org=5&from=2026-01&to=2026-11', undefined],
+      ['GET', 'api/v1/meetings/board?org=5&period=2026-Q4&light=red&duty=theme_day&sort=worst&page=1&page_size=50', undefined],
+      ['POST', 'api/v1/meetings/7/checkin/rotate', {}],
+      ['POST', 'api/v1/meetings/7/leave', { reason: '外出务工' }],
+      ['GET', 'api/v1/checkin?t=tok_-9', undefined],
+      ['POST', 'api/v1/checkin', { token: 'tok_-9' }],
+    ])
+    expect(api.meetings.checkinQrUrl(7, 3)).toBe('api/v1/meetings/7/checkin-qr?v=3')
+    expect(api.meetings.attachmentUrl(7, 2)).toBe('api/v1/meetings/7/attachments/2')
+  })
+
+  it('uploads an attachment as the raw body with its type and its name percent-encoded', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 1 }))
+    const file = new File([new Uint8Array([0xff, 0xd8, 0xff])], '会议照片 1.jpg', { type: 'image/jpeg' })
+    await api.meetings.attach(7, file)
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('api/v1/meetings/7/attachments')
+    expect(init.method).toBe('POST')
+    expect(init.body).toBe(file)
+    expect(init.headers['Content-Type']).toBe('image/jpeg')
+    expect(init.headers['X-File-Name']).toBe('%E4%BC%9A%E8%AE%AE%E7%85%A7%E7%89%87%201.jpg')
+    expect(init.headers['X-CSRF-Token']).toBe('csrf-123')
+  })
+
   it('uses the rules, findings, board, acknowledge and scan routes', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(200, { items: [] }))
     await api.rules.list()

@@ -6,7 +6,15 @@
 
 import type {
   AttachedMember,
+  Attachment,
+  CheckinDone,
+  CheckinOverview,
+  CheckinPreview,
+  LeaveDone,
+  MyMeeting,
   Board,
+  CellLight,
+  ChecklistClass,
   Committee,
   ErrorEnvelope,
   Finding,
@@ -15,6 +23,10 @@ import type {
   ImportFormat,
   ImportJob,
   Me,
+  Meeting,
+  MeetingStatus,
+  MeetingSummary,
+  MeetingVocabulary,
   Member,
   MemberEvent,
   MemberSummary,
@@ -23,6 +35,9 @@ import type {
   OrgStats,
   OrgSummary,
   Page,
+  ProblemStats,
+  ReviewQueueItem,
+  DutyBoard,
   Rule,
   ScanReport,
   Setting,
@@ -55,6 +70,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 
 export interface RequestOptions {
   query?: Query
+  /** Extra request headers (X-File-Name of an upload). */
+  headers?: Record<string, string>
   /** A JSON body (objects) or a raw body (File/Blob/string, sent as is). */
   body?: unknown
   /** Content type of a raw body. */
@@ -151,7 +168,7 @@ export function notifyError(error: unknown): void {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
   let body: BodyInit | undefined
   if (options.body !== undefined) {
     if (isRawBody(options.body)) {
@@ -309,6 +326,79 @@ export interface FindingQuery {
   page_size?: number
 }
 
+/** GET /api/v1/meetings: newest first; `org` takes its whole subtree; dates are held_on bounds. */
+export interface MeetingQuery {
+  org?: number
+  kind?: string
+  status?: MeetingStatus | ''
+  from?: string
+  to?: string
+  page?: number
+  page_size?: number
+}
+
+export interface AttendanceInput {
+  member_id?: number
+  /** A committee position held outside the registry, named instead of a member id. */
+  name?: string
+  status: 'present' | 'leave' | 'absent'
+  leave_reason?: string
+}
+
+export type VoteInput =
+  | { resolution: string; method: 'open'; ballots: { member_id: number; choice: 'yes' | 'no' | 'abstain' }[] }
+  | { resolution: string; method: 'secret'; voters: number[]; yes: number; no: number; abstain: number }
+
+/** POST /api/v1/meetings and PATCH /api/v1/meetings/{id} (the organisation and the kind only on
+ *  creation). A member host or recorder is named by id (0 clears it), anyone else by name. */
+export interface MeetingInput {
+  org_id?: number
+  kind?: string
+  topic?: string
+  planned_start?: string
+  planned_end?: string
+  actual_start?: string
+  actual_end?: string
+  place?: string
+  online?: boolean
+  host_member_id?: number
+  host_name?: string
+  recorder_member_id?: number
+  recorder_name?: string
+  agenda?: string
+  minutes?: string
+  resolutions?: string
+  attendance?: AttendanceInput[]
+  guests?: { name: string; unit: string }[]
+  votes?: VoteInput[]
+}
+
+export interface ReviewInput {
+  decision: 'accept' | 'return'
+  /** Items of the review checklist found, with a note each. */
+  problems?: { item_id: number; note?: string }[]
+  /** Problems in words (counted under 其他). */
+  reasons?: string[]
+}
+
+export interface ReviewQueueQuery {
+  org?: number
+  kind?: string
+  page?: number
+  page_size?: number
+}
+
+export interface BoardQuery {
+  org?: number
+  /** `2026-11`, `2026-Q3` or `2026`. */
+  period?: string
+  light?: CellLight | ''
+  duty?: string
+  sort?: 'path' | 'worst'
+  page?: number
+  page_size?: number
+}
+
 /** Every route the console uses, by area. */
 export const api = {
   auth: {
@@ -376,6 +466,53 @@ export const api = {
   },
   rules: {
     list: () => get<{ items: Rule[] }>('api/v1/rules'),
+  },
+  meetings: {
+    vocabulary: () => get<MeetingVocabulary>('api/v1/meetings/vocabulary'),
+    list: (query: MeetingQuery = {}, quiet = false) => get<Page<MeetingSummary>>('api/v1/meetings', query as Query, quiet),
+    get: (id: number, quiet = false) => get<Meeting>(`api/v1/meetings/${id}`, undefined, quiet),
+    create: (input: MeetingInput, quiet = false) => post<Meeting>('api/v1/meetings', input, quiet),
+    update: (id: number, input: MeetingInput, quiet = false) => patch<Meeting>(`api/v1/meetings/${id}`, input, quiet),
+    submit: (id: number, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/submit`, {}, quiet),
+    withdraw: (id: number, reason: string, quiet = false) =>
+      post<Meeting>(`api/v1/meetings/${id}/withdraw`, { reason: reason.trim() }, quiet),
+    review: (id: number, input: ReviewInput, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/review`, input, quiet),
+    archive: (id: number, quiet = false) => post<Meeting>(`api/v1/meetings/${id}/archive`, {}, quiet),
+    /** A new draft copying an accepted or archived record, linked to it (one open at a time). */
+    correct: (id: number, reason: string, quiet = false) =>
+      post<Meeting>(`api/v1/meetings/${id}/corrections`, { reason: reason.trim() }, quiet),
+    checklist: (quiet = false) => get<{ classes: ChecklistClass[] }>('api/v1/meetings/checklist', undefined, quiet),
+    reviewQueue: (query: ReviewQueueQuery = {}, quiet = false) =>
+      get<Page<ReviewQueueItem>>('api/v1/meetings/review-queue', query as Query, quiet),
+    problemStats: (query: { org?: number; from?: string; to?: string }, quiet = false) =>
+      get<ProblemStats>('api/v1/meetings/problems/stats', query as Query, quiet),
+    board: (query: BoardQuery, quiet = false) => get<DutyBoard>('api/v1/meetings/board', query as Query, quiet),
+    /** The QR code's address and window (issues the token on first call for an open record). */
+    checkin: (id: number, quiet = false) => get<CheckinOverview>(`api/v1/meetings/${id}/checkin`, undefined, quiet),
+    checkinQrUrl: (id: number, version = 0) => buildUrl(`api/v1/meetings/${id}/checkin-qr`, version ? { v: version } : undefined),
+    /** A new token: the QR code shown so far stops working. */
+    rotateCheckin: (id: number) => post<CheckinOverview>(`api/v1/meetings/${id}/checkin/rotate`),
+    /** 党员: the coming meetings where the caller's member has a place (soonest first). */
+    mine: (quiet = false) => get<{ items: MyMeeting[] }>('api/v1/meetings/mine', undefined, quiet),
+    /** 党员: asks for leave with a reason before the leave closes. */
+    leave: (id: number, reason: string, quiet = false) => post<LeaveDone>(`api/v1/meetings/${id}/leave`, { reason: reason.trim() }, quiet),
+    attachments: (id: number) => get<{ items: Attachment[] }>(`api/v1/meetings/${id}/attachments`),
+    attachmentUrl: (id: number, aid: number) => buildUrl(`api/v1/meetings/${id}/attachments/${aid}`),
+    /** The file as the body, its type in Content-Type and its name percent-encoded in X-File-Name. */
+    attach: (id: number, file: File, quiet = false) =>
+      request<Attachment>('POST', `api/v1/meetings/${id}/attachments`, {
+        body: file,
+        contentType: file.type || 'application/octet-stream',
+        headers: { 'X-File-Name': encodeURIComponent(file.name) },
+        quiet,
+      }),
+    withdrawAttachment: (id: number, aid: number, reason: string, quiet = false) =>
+      post<Attachment>(`api/v1/meetings/${id}/attachments/${aid}/withdraw`, { reason: reason.trim() }, quiet),
+  },
+  /** The member's side of a QR check-in (orglife.checkin and an account linked to a member). */
+  checkin: {
+    preview: (token: string, quiet = false) => get<CheckinPreview>('api/v1/checkin', { t: token }, quiet),
+    checkIn: (token: string, quiet = false) => post<CheckinDone>('api/v1/checkin', { token }, quiet),
   },
   settings: {
     list: () => get<{ items: Setting[] }>('api/v1/settings'),

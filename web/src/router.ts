@@ -7,6 +7,7 @@ import { duesPrintRoutes, duesRoutes } from './views/dues/routes'
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
   { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { setup: true, title: '修改密码' } },
+  { path: '/m/checkin', component: () => import('./views/MobileCheckinView.vue'), meta: { title: '会议签到' } },
   { path: '/totp', component: () => import('./views/TotpView.vue'), meta: { setup: true, title: '绑定身份验证器' } },
   {
     path: '/',
@@ -18,6 +19,14 @@ const routes: RouteRecordRaw[] = [
       { path: 'members', component: () => import('./views/MemberListView.vue'), meta: { title: '党员' } },
       { path: 'members/:id(\\d+)', component: () => import('./views/MemberView.vue'), props: true, meta: { title: '党员信息' } },
       { path: 'transfers', component: () => import('./views/TransfersView.vue'), meta: { title: '组织关系转接' } },
+      { path: 'orglife', redirect: '/orglife/calendar' },
+      { path: 'orglife/calendar', component: () => import('./views/OrgLifeCalendarView.vue'), meta: { title: '组织生活日历', permission: 'orglife.read' } },
+      { path: 'orglife/records', component: () => import('./views/MeetingListView.vue'), meta: { title: '组织生活记录', permission: 'orglife.read' } },
+      { path: 'orglife/records/new', component: () => import('./views/MeetingEditView.vue'), meta: { title: '新建组织生活记录', permission: 'orglife.write' } },
+      { path: 'orglife/records/:id(\\d+)', component: () => import('./views/MeetingView.vue'), props: true, meta: { title: '组织生活记录', permission: 'orglife.read' } },
+      { path: 'orglife/records/:id(\\d+)/edit', component: () => import('./views/MeetingEditView.vue'), props: true, meta: { title: '编辑组织生活记录', permission: 'orglife.write' } },
+      { path: 'orglife/review', component: () => import('./views/ReviewView.vue'), meta: { title: '审核', permission: 'orglife.review' } },
+      { path: 'orglife/board', component: () => import('./views/DutyBoardView.vue'), meta: { title: '合规看板', permission: 'orglife.read' } },
       { path: 'alerts', component: () => import('./views/AlertsView.vue'), meta: { title: '预警', permission: 'compliance.read' } },
       { path: 'imports', component: () => import('./views/ImportView.vue'), meta: { title: '导入' } },
       { path: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计' } },
@@ -37,7 +46,7 @@ router.beforeEach(async (to, from) => {
   if (to.meta.public) return true
   const pending = pendingSetupRoute(session.me)
   if (pending === '/login') return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  if (pending && pending !== to.path) return pending
+  if (pending && pending !== to.path) return to.fullPath !== '/' && !to.meta.setup ? { path: pending, query: { next: to.fullPath } } : pending
   if (!pending && to.meta.setup && to.path === '/totp') return '/'
   if (!mayEnter(to.meta, session.me)) {
     // The server would refuse every call of the page (403, audited); say so instead.
