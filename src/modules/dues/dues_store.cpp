@@ -101,15 +101,6 @@ Result<org::OrgRecord> OrgInScope(db::Connection& c, const org::SubtreeScope& sc
   return org::GetOrg(c, scope, id);
 }
 
-Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
-                   std::string target, boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  auto logged = audit::Append(
-      c, {change.actor, std::move(action), std::move(target), "success", std::move(detail)});
-  if (!logged) return Fail(logged.error());
-  return {};
-}
-
 Result<YearMonth> RequireMonth(std::string_view text, const std::string& field) {
   auto m = ParseYearMonth(text);
   if (!m) {
@@ -282,8 +273,8 @@ Result<boost::json::object> DeclareBase(db::Connection& c, const org::SubtreeSco
   answer["effective_month"] = FormatYearMonth(*month);
   answer["source"] = in.source;
   answer["note"] = in.note;
-  auto logged = Audit(c, change, "dues.base.declare", "member:" + std::to_string(member_id),
-                      {{"after", answer}});
+  auto logged = org::AuditChange(c, change, "dues.base.declare",
+                                 "member:" + std::to_string(member_id), {{"after", answer}});
   if (!logged) return Fail(logged.error());
   auto touched = compliance::Touch(c, member->org_path);
   if (!touched) return Fail(touched.error());
@@ -330,8 +321,8 @@ Result<boost::json::object> RecordReduction(db::Connection& c, const org::Subtre
                              {"approval_ref", in.approval_ref},
                              {"approved_on", *approved_on},
                              {"rule", "中组发〔2008〕3号 第七条"}};
-  auto logged = Audit(c, change, "dues.reduction.record", "member:" + std::to_string(member_id),
-                      {{"after", answer}});
+  auto logged = org::AuditChange(c, change, "dues.reduction.record",
+                                 "member:" + std::to_string(member_id), {{"after", answer}});
   if (!logged) return Fail(logged.error());
   auto touched = compliance::Touch(c, member->org_path);
   if (!touched) return Fail(touched.error());
@@ -503,8 +494,8 @@ Result<boost::json::object> RecordPayment(db::Connection& c, const org::SubtreeS
                              {"extra", extra ? FormatYuan(*extra) : "0.00"},
                              {"extra_for_centre", extra && *extra >= kExtraForCentre},
                              {"total", FormatYuan(Fen{total.value + (extra ? extra->value : 0)})}};
-  auto logged = Audit(c, change, "dues.payment.record", "member:" + std::to_string(in.member_id),
-                      {{"after", answer}});
+  auto logged = org::AuditChange(c, change, "dues.payment.record",
+                                 "member:" + std::to_string(in.member_id), {{"after", answer}});
   if (!logged) return Fail(logged.error());
   auto touched = compliance::Touch(c, member->org_path);
   if (!touched) return Fail(touched.error());
@@ -534,8 +525,9 @@ Result<boost::json::object> CancelReceipt(db::Connection& c, const org::SubtreeS
   std::int64_t member_id = rows->Int(0, 1);
   boost::json::object answer{
       {"receipt_no", receipt_no}, {"cancelled", true}, {"rows", rows->size()}};
-  auto logged = Audit(c, change, "dues.payment.cancel", "member:" + std::to_string(member_id),
-                      {{"receipt_no", receipt_no}});
+  auto logged =
+      org::AuditChange(c, change, "dues.payment.cancel", "member:" + std::to_string(member_id),
+                       {{"receipt_no", receipt_no}});
   if (!logged) return Fail(logged.error());
   auto touched = compliance::Touch(c, rows->Text(0, 2));
   if (!touched) return Fail(touched.error());

@@ -94,12 +94,8 @@ Result<std::string> OrgPath(db::Connection& c, std::int64_t org_id) {
 
 Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
                    std::int64_t id, boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  if (!change.date.empty()) detail["date"] = change.date;
-  auto logged = audit::Append(
-      c, {change.actor, std::move(action), "member:" + std::to_string(id), "success", detail});
-  if (!logged) return Fail(logged.error());
-  return {};
+  return org::AuditChange(c, change, std::move(action), "member:" + std::to_string(id),
+                          std::move(detail), true);
 }
 
 //! A member list walks the members in id order when the subtree holds at least this many.

@@ -112,16 +112,22 @@ Result<void> TouchOrganisation(db::Connection& c, std::int64_t id) {
   return compliance::Touch(c, path->Text(0, 0));
 }
 
+Result<void> AuditChange(db::Connection& c, const Change& change, std::string action,
+                         std::string target, boost::json::object detail, bool with_date) {
+  if (!change.reason.empty()) detail["reason"] = change.reason;
+  if (with_date && !change.date.empty()) detail["date"] = change.date;
+  auto logged = audit::Append(
+      c, {change.actor, std::move(action), std::move(target), "success", std::move(detail)});
+  if (!logged) return Fail(logged.error());
+  return {};
+}
+
 namespace {
 
 Result<void> Audit(db::Connection& c, const Change& change, std::string action, std::int64_t id,
                    boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  if (!change.date.empty()) detail["date"] = change.date;
-  auto logged = audit::Append(
-      c, {change.actor, std::move(action), "org:" + std::to_string(id), "success", detail});
-  if (!logged) return Fail(logged.error());
-  return {};
+  return AuditChange(c, change, std::move(action), "org:" + std::to_string(id), std::move(detail),
+                     true);
 }
 
 Result<void> RecordChange(db::Connection& c, const Change& change, std::int64_t id,

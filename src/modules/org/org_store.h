@@ -70,6 +70,12 @@ struct Change {
   std::string reason;
 };
 
+//! Appends one successful audit event `action` on `target` (`member:42`, `meeting:7`) for
+//! `change`: its reason goes into `detail` when given, and its date too when `with_date` (the
+//! tree's and the registry's changes, which take effect on a date of their own).
+Result<void> AuditChange(db::Connection& c, const Change& change, std::string action,
+                         std::string target, boost::json::object detail, bool with_date = false);
+
 //! What the member registry lets the tree ask of it (set by the members module at start-up; the
 //! tree works without it, with zero counts).
 struct MembershipHooks {

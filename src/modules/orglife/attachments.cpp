@@ -160,12 +160,8 @@ Result<boost::json::object> LoadItem(db::Connection& c, std::int64_t record_id,
 
 Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
                    std::int64_t record_id, boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  auto logged =
-      audit::Append(c, {change.actor, std::move(action), "meeting:" + std::to_string(record_id),
-                        "success", std::move(detail)});
-  if (!logged) return Fail(logged.error());
-  return {};
+  return org::AuditChange(c, change, std::move(action), "meeting:" + std::to_string(record_id),
+                          std::move(detail));
 }
 
 std::string PercentEncode(std::string_view text) {

@@ -767,11 +767,7 @@ void AuditInputs(const MeetingInput& in, boost::json::object& detail) {
 
 Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
                    std::int64_t id, boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  auto logged = audit::Append(
-      c, {change.actor, std::move(action), "meeting:" + Num(id), "success", std::move(detail)});
-  if (!logged) return Fail(logged.error());
-  return {};
+  return org::AuditChange(c, change, std::move(action), "meeting:" + Num(id), std::move(detail));
 }
 
 //! Recomputes the expected list on the record's date, applies `in`'s attendance, guests and votes,

@@ -110,15 +110,6 @@ Result<db::ResultSet> LoadItem(db::Connection& c, std::int64_t id) {
   return std::move(*rows);
 }
 
-Result<void> Audit(db::Connection& c, const org::Change& change, std::string action,
-                   std::string target, boost::json::object detail) {
-  if (!change.reason.empty()) detail["reason"] = change.reason;
-  auto logged = audit::Append(
-      c, {change.actor, std::move(action), std::move(target), "success", std::move(detail)});
-  if (!logged) return Fail(logged.error());
-  return {};
-}
-
 //! A month `YYYY-MM` (400 naming `field` otherwise).
 Result<std::string> RequireMonth(const std::string& text, std::string_view field) {
   if (text.size() == 7 && text[4] == '-' && ParseIsoDate(text + "-01")) return text;
@@ -281,9 +272,9 @@ Result<boost::json::object> AddChecklistItem(db::Connection& c, const org::Chang
                          change.account_id ? db::Value(*change.account_id) : db::Value(nullptr)});
       if (!created) return Fail(created.error());
       class_id = created->Int(0, 0);
-      auto logged =
-          Audit(c, change, "orglife.checklist.add_class", "checklist_class:" + Num(class_id),
-                {{"after", {{"title", input.class_title}}}});
+      auto logged = org::AuditChange(c, change, "orglife.checklist.add_class",
+                                     "checklist_class:" + Num(class_id),
+                                     {{"after", {{"title", input.class_title}}}});
       if (!logged) return Fail(logged.error());
     }
     class_title = input.class_title;
@@ -302,9 +293,9 @@ Result<boost::json::object> AddChecklistItem(db::Connection& c, const org::Chang
                            change.account_id ? db::Value(*change.account_id) : db::Value(nullptr)});
   if (!inserted) return Fail(inserted.error());
   std::int64_t id = inserted->Int(0, 0);
-  auto logged =
-      Audit(c, change, "orglife.checklist.add", "checklist_item:" + Num(id),
-            {{"after", {{"class", class_title}, {"title", input.title}, {"source", source}}}});
+  auto logged = org::AuditChange(
+      c, change, "orglife.checklist.add", "checklist_item:" + Num(id),
+      {{"after", {{"class", class_title}, {"title", input.title}, {"source", source}}}});
   if (!logged) return Fail(logged.error());
   auto row = LoadItem(c, id);
   if (!row) return Fail(row.error());
@@ -328,7 +319,7 @@ Result<boost::json::object> RetireChecklistItem(db::Connection& c, const org::Ch
       {id, NowShanghaiIso(), change.account_id ? db::Value(*change.account_id) : db::Value(nullptr),
        change.reason});
   if (!done) return Fail(done.error());
-  auto logged = Audit(
+  auto logged = org::AuditChange(
       c, change, "orglife.checklist.retire", "checklist_item:" + Num(id),
       {{"before", {{"class", row->Text(0, 2)}, {"title", row->Text(0, 4)}, {"retired", false}}},
        {"after", {{"retired", true}}}});
