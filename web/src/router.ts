@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import { ElMessage } from 'element-plus'
 import { mayEnter, refusalMessage } from './access'
 import { loadMe, pendingSetupRoute, session } from './session'
+import { developmentRoutes } from './views/development/routes'
 import { duesPrintRoutes, duesRoutes } from './views/dues/routes'
 
 const routes: RouteRecordRaw[] = [
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'audit.read' } },
       { path: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: '本地设置' } },
       ...duesRoutes,
+      ...developmentRoutes,
     ],
   },
   ...duesPrintRoutes,
