@@ -7,11 +7,13 @@ import {
   caseListRouteQuery,
   caseListStateFromRoute,
   caseQueryOf,
+  caseStageOfStep,
   dueTagType,
   emptyStepModel,
   fieldProblem,
   formFieldsOf,
   formItemOfField,
+  futureAllowed,
   keyDatesOf,
   limitDate,
   limitText,
@@ -92,6 +94,20 @@ describe('stages and due states', () => {
     expect(STAGES.map((s) => s.title)).toEqual(['申请人', '入党积极分子', '发展对象', '预备党员', '已转正待归档'])
     expect(new Set(STAGES.map((s) => stageColour(s.id))).size).toBe(5)
     expect(stageColour('unknown')).toBe('#8a8f99')
+  })
+
+  it('knows the stage a case is in after each step', () => {
+    expect([1, 2, 3, 6, 7, 16, 17, 23, 24].map(caseStageOfStep)).toEqual([
+      'application',
+      'application',
+      'activist',
+      'activist',
+      'target',
+      'target',
+      'probationary',
+      'probationary',
+      'converted',
+    ])
   })
 
   it('colours overdue red and due soon orange', () => {
@@ -176,6 +192,15 @@ describe('step forms from the table', () => {
     expect(fieldProblem(sponsors, [4, 9], '2026-11-23')).toBeNull()
     expect(fieldProblem(VOTE.fields[4], 'cancel', '2026-11-23')).toBe('请选择结果')
     expect(fieldProblem(VOTE.fields[3], null, '2026-11-23')).toBeNull()
+  })
+
+  it('holds the step’s own date to today, and other dates only when the table says so', () => {
+    const leaving: StepField = { name: 'leaving_on', title: '预计离开日期', type: 'date', required: false }
+    expect(futureAllowed({ name: 'done_on' })).toBe(false)
+    expect(futureAllowed(leaving)).toBe(true)
+    expect(futureAllowed({ ...leaving, future_allowed: false })).toBe(false)
+    expect(fieldProblem(leaving, '2027-03-01', '2026-11-23')).toBeNull()
+    expect(fieldProblem({ ...leaving, future_allowed: false }, '2027-03-01', '2026-11-23')).toBe('预计离开日期不能晚于今天')
   })
 
   it('says how many members a field takes', () => {
@@ -268,6 +293,15 @@ describe('the timeline', () => {
     expect(timelineColour(items.find((i) => i.step.number === 15)!)).toBe('#c9cdd4')
   })
 
+  it('groups by the steps that name a stage when the stage lists none', () => {
+    const table = { stages: [{ id: 'application', title: '申请入党' }, { id: 'activist', title: '积极分子' }, { id: 'empty', title: '无' }] }
+    const groups = timelineByStage(table, timelineOf(TABLE, record))
+    expect(groups.map((g) => [g.id, g.items.map((i) => i.step.number)])).toEqual([
+      ['application', [1, 2]],
+      ['activist', [3, 6, 7, 15, 25]],
+    ])
+  })
+
   it('groups the timeline by the table’s stages, a step no stage lists going with the last', () => {
     const groups = timelineByStage(TABLE, timelineOf(TABLE, record))
     expect(groups.map((g) => [g.id, g.items.map((i) => i.step.number)])).toEqual([
@@ -287,6 +321,10 @@ describe('a record in words', () => {
       { label: '党小组', value: '第一党小组' },
       { label: '结果', value: '按期转正' },
       { label: 'extra_fact', value: '说明' },
+    ])
+    expect(recordLines({ data: { votes_for: 0 }, note: ' 逐个表决 ' }, VOTE)).toEqual([
+      { label: '赞成票', value: '0' },
+      { label: '备注', value: '逐个表决' },
     ])
     expect(valueText(VOTE.fields[2], [{ id: 3, name: '张三' }, 7])).toBe('张三、党员 #7')
     expect(valueText(undefined, true)).toBe('是')

@@ -32,6 +32,18 @@ export const STAGES: { id: StageId; title: string }[] = [
   { id: 'converted', title: '已转正待归档' },
 ]
 
+/**
+ * The stage a case is in after `step` (docs/api-development.md): 申请人 1–2, 入党积极分子 3–6,
+ * 发展对象 7–16, 预备党员 17–23, 已转正待归档 24 (an extended probation goes back to 预备党员).
+ */
+export function caseStageOfStep(step: number): StageId {
+  if (step <= 2) return 'application'
+  if (step <= 6) return 'activist'
+  if (step <= 16) return 'target'
+  if (step <= 23) return 'probationary'
+  return 'converted'
+}
+
 export function stageTitle(stage: string): string {
   return STAGES.find((s) => s.id === stage)?.title ?? stage
 }
@@ -180,6 +192,12 @@ export function formFieldsOf(step: Pick<StepDefinition, 'fields'>): StepField[] 
 
 export type FieldValue = string | number | number[] | null
 
+/** Whether a date field may be after today: the step's own date never; another date when the
+ *  table says so (the server checks the others and names the field when it refuses). */
+export function futureAllowed(field: Pick<StepField, 'name' | 'future_allowed'>): boolean {
+  return field.future_allowed ?? field.name !== DONE_ON
+}
+
 /** The empty value of a field's type. */
 export function emptyValue(field: Pick<StepField, 'type'>): FieldValue {
   switch (field.type) {
@@ -219,7 +237,7 @@ export function fieldProblem(field: StepField, value: unknown, today: string): s
   switch (field.type) {
     case 'date':
       if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${field.title}应为日期`
-      if (value > today) return `${field.title}不能晚于今天`
+      if (value > today && !futureAllowed(field)) return `${field.title}不能晚于今天`
       return null
     case 'integer': {
       const n = typeof value === 'number' ? value : Number(value)
@@ -362,7 +380,8 @@ export function timelineOf(
 
 /**
  * The timeline in the table's stages (a stage lists its steps; without a list, the steps that name
- * the stage); a step no stage holds goes with the last one. Stages without steps are left out.
+ * the stage); a step no stage holds goes with the last stage shown. Stages without steps are left
+ * out.
  */
 export function timelineByStage(
   table: Pick<StepTable, 'stages'>,
@@ -371,13 +390,18 @@ export function timelineByStage(
   const stages = table.stages.length ? table.stages : STAGES.map((s) => ({ ...s, steps: [] as number[] }))
   const placed = new Set<number>()
   const groups = stages.map((s) => {
-    const mine = items.filter((i) => (s.steps.length ? s.steps.includes(i.step.number) : i.step.stage === s.id) && !placed.has(i.step.number))
+    const listed = s.steps ?? []
+    const mine = items.filter((i) => (listed.length ? listed.includes(i.step.number) : i.step.stage === s.id) && !placed.has(i.step.number))
     for (const i of mine) placed.add(i.step.number)
     return { id: s.id as string, title: s.title, items: mine }
   })
   const rest = items.filter((i) => !placed.has(i.step.number))
-  if (rest.length && groups.length) groups[groups.length - 1].items.push(...rest)
-  return groups.filter((g) => g.items.length > 0)
+  const shown = groups.filter((g) => g.items.length > 0)
+  if (rest.length) {
+    if (shown.length) shown[shown.length - 1].items.push(...rest)
+    else shown.push({ id: 'steps', title: '步骤', items: rest })
+  }
+  return shown
 }
 
 /** The timeline dot's colour: done green, next the Party's red, a late deadline red, due soon orange. */
@@ -458,7 +482,7 @@ export function memberIdsOf(records: readonly StepRecord[], table: Pick<StepTabl
 /** A record's data as label/value lines in the table's field order (fields the table does not
  *  name follow under their own key). */
 export function recordLines(
-  record: Pick<StepRecord, 'data'>,
+  record: Pick<StepRecord, 'data' | 'note'>,
   step: Pick<StepDefinition, 'fields'> | undefined,
   names: MemberNames = {},
   groups: MemberNames = {},
@@ -477,6 +501,7 @@ export function recordLines(
     if (seen.has(key) || value === null || value === undefined || value === '') continue
     lines.push({ label: key === NOTE ? '备注' : key, value: valueText(undefined, value, names, groups) })
   }
+  if (record.note?.trim() && !lines.some((l) => l.label === '备注')) lines.push({ label: '备注', value: record.note.trim() })
   return lines
 }
 

@@ -21,6 +21,9 @@ export interface StepField {
   max?: number
   /** A hint the server gives for the field, when it gives one. */
   hint?: string
+  /** Whether the date may be after today (a planned date); otherwise only `done_on` is held to today
+   *  here and the server checks the others. */
+  future_allowed?: boolean
 }
 
 export interface StepGate {
@@ -35,6 +38,14 @@ export interface StepLimit {
   kind: string
   months?: number
   days?: number
+  /** A hard limit refuses the step (422 with `code`); a soft one only shows the deadline. */
+  hard?: boolean
+  code?: string
+  /** The deployment setting the months come from (a local rule). */
+  setting?: string
+  /** A hard limit the field `extension_field` (a special reason) extends to this many months. */
+  extended_months?: number
+  extension_field?: string
   source: string
   title?: string
 }
@@ -43,7 +54,8 @@ export interface StepDefinition {
   number: number
   id: string
   title: string
-  stage: StageId
+  /** The flowchart's stage (申请入党 … 预备党员的教育考察和转正), not a case's stage. */
+  stage: string
   actor: string
   repeatable: boolean
   source: string
@@ -53,10 +65,11 @@ export interface StepDefinition {
   documents: { id: string; title: string }[]
 }
 
+/** A stage of the flowchart (its five parts, with their step numbers). */
 export interface StageDefinition {
-  id: StageId
+  id: string
   title: string
-  steps: number[]
+  steps?: number[]
 }
 
 export interface StepTable {
@@ -122,6 +135,9 @@ export interface CaseDocument {
   id: string
   title: string
   available: boolean
+  /** The step that yields it. */
+  step?: number
+  format?: string
 }
 
 export interface DevelopmentCase {
