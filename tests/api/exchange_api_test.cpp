@@ -348,6 +348,11 @@ TEST_F(ExchangeApiTest, UploadsAreCheckedBeforeAJobStarts) {
   auto xlsx = admin_->Get("/api/v1/imports/template?format=xlsx");
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_TRUE(exchange::ReadXlsx(xlsx.body).has_value());
+  // Saved as 党员导入模板.xlsx (RFC 5987), with an ASCII fallback for old clients.
+  EXPECT_EQ(xlsx.headers["content-disposition"],
+            "attachment; filename=\"______.xlsx\"; "
+            "filename*=UTF-8''%E5%85%9A%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx");
+  EXPECT_EQ(xlsx.headers["cache-control"], "no-store");
 }
 
 TEST(DeploymentMoveTest, DemoCountyMovesFromSqliteAndBackLosslessly) {

@@ -32,32 +32,6 @@ using http::Response;
 //! The largest file an import takes over HTTP (a city's roster as CSV is about 60 MB).
 constexpr std::size_t kMaxImportBytes = 128u << 20;
 
-//! `attachment; filename*=UTF-8''…` for a download named `name`.
-std::string Attachment(std::string_view name) {
-  std::string encoded;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded.push_back(static_cast<char>(c));
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return "attachment; filename=\"export\"; filename*=UTF-8''" + encoded;
-}
-
-Response Download(std::string body, exchange::FileFormat format, std::string_view name) {
-  Response response;
-  response.status = 200;
-  response.content_type = std::string(exchange::ContentTypeOf(format));
-  response.body = std::move(body);
-  response.AddHeader("Content-Disposition", Attachment(name));
-  response.AddHeader("Cache-Control", "no-store");
-  return response;
-}
-
 //! `kind` of an import: members (default) or orgs.
 Result<std::string> KindParam(const Request& r) {
   std::string kind = r.QueryParam("kind").value_or("members");
@@ -89,7 +63,8 @@ void RegisterRoutes(ModuleContext& context) {
         if (!bytes) return http::ErrorResponse(bytes.error(), r);
         std::string name = std::string(*kind == "orgs" ? "党组织导入模板." : "党员导入模板.") +
                            std::string(exchange::FormatName(*format));
-        return Download(std::move(*bytes), *format, name);
+        return Response::Download(std::move(*bytes), std::string(exchange::ContentTypeOf(*format)),
+                                  name);
       },
       "导入模板（中文表头，CSV 或 Excel）");
 
@@ -182,8 +157,8 @@ void RegisterRoutes(ModuleContext& context) {
                                      {"format", std::string(exchange::FormatName(*format))},
                                      {"unmasked", unmasked}}});
         if (!logged) return http::ErrorResponse(logged.error(), r);
-        return Download(
-            std::move(body), *format,
+        return Response::Download(
+            std::move(body), std::string(exchange::ContentTypeOf(*format)),
             summary->org_name + "党员名册." + std::string(exchange::FormatName(*format)));
       },
       "导出党员名册（CSV、JSONL、Excel；默认脱敏，记入审计）");

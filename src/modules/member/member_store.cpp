@@ -45,11 +45,6 @@ Error Invalid(std::string code, std::string message, std::string field) {
   return Error::Invalid(std::move(code), std::move(message), std::move(field));
 }
 
-std::string MaskPhone(std::string_view phone) {
-  if (phone.size() != 11) return std::string(phone.size(), '*');
-  return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
-}
-
 bool IsMobilePhone(std::string_view text) {
   return text.size() == 11 && text[0] == '1' &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -161,6 +156,11 @@ Result<Current> LoadChangeable(db::Connection& c, const org::SubtreeScope& scope
 }
 
 }  // namespace
+
+std::string MaskPhone(std::string_view phone) {
+  if (phone.size() != 11) return std::string(phone.size(), '*');
+  return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
+}
 
 Result<PreparedMember> PrepareMember(const MemberInput& in, const std::string& today) {
   PreparedMember out;

@@ -55,6 +55,9 @@ struct PreparedMember {
   std::string event_date;
 };
 
+//! A mobile number as lists show it: `138****0000` (anything else all asterisks).
+std::string MaskPhone(std::string_view phone);
+
 //! Validates `input` as of `today`: the ID number (GB 11643), dates (入党 not before the 18th
 //! birthday, 转正 after 入党 and not in the future), the vocabularies, the phone. Errors name the
 //! field. Does not look at the database.

@@ -164,24 +164,6 @@ Result<void> Audit(db::Connection& c, const org::Change& change, std::string act
                           std::move(detail));
 }
 
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    auto b = static_cast<unsigned char>(ch);
-    bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-                 b == '.' || b == '-' || b == '_' || b == '~';
-    if (plain) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0x0f]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::string_view> SniffContentType(std::string_view content) {
@@ -347,16 +329,7 @@ Result<void> CopyAttachments(db::Connection& c, std::int64_t from, std::int64_t 
 }
 
 std::string ContentDisposition(std::string_view file_name, std::string_view content_type) {
-  // The ASCII fallback: one `_` per character that is not plain ASCII (a UTF-8 sequence's
-  // continuation bytes add none).
-  std::string fallback;
-  for (char ch : file_name) {
-    auto b = static_cast<unsigned char>(ch);
-    if (b >= 0x80 && b < 0xc0) continue;
-    fallback.push_back(b >= 0x20 && b < 0x7f && ch != '"' && ch != '\\' && ch != ';' ? ch : '_');
-  }
-  return std::string(content_type == kPdf ? "attachment" : "inline") + "; filename=\"" + fallback +
-         "\"; filename*=UTF-8''" + PercentEncode(file_name);
+  return http::ContentDisposition(content_type == kPdf ? "attachment" : "inline", file_name);
 }
 
 void RegisterAttachmentRoutes(ModuleContext& context) {

@@ -70,6 +70,29 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
   return out;
 }
 
+std::string ContentDisposition(std::string_view disposition, std::string_view file_name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string fallback;
+  std::string encoded;
+  for (char ch : file_name) {
+    auto b = static_cast<unsigned char>(ch);
+    // A UTF-8 sequence's continuation bytes add nothing to the fallback: one `_` per character.
+    if (b < 0x80 || b >= 0xc0) {
+      fallback.push_back(b >= 0x20 && b < 0x7f && ch != '"' && ch != '\\' && ch != ';' ? ch : '_');
+    }
+    bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+                 b == '.' || b == '-' || b == '_' || b == '~';
+    if (plain) {
+      encoded.push_back(ch);
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(kHex[b >> 4]);
+      encoded.push_back(kHex[b & 0x0f]);
+    }
+  }
+  return std::string(disposition) + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
 std::string_view Request::HeaderValue(std::string_view name) const {
   for (const auto& h : headers) {
     if (h.name == name) return h.value;
@@ -120,6 +143,17 @@ Response Response::Json(int status, const boost::json::value& value) {
 
 Response Response::FromError(const Error& error, std::string_view request_id) {
   return Json(HttpStatusFor(error.kind), ErrorEnvelope(error, request_id));
+}
+
+Response Response::Download(std::string bytes, std::string content_type,
+                            std::string_view file_name) {
+  Response r;
+  r.status = 200;
+  r.content_type = std::move(content_type);
+  r.body = std::move(bytes);
+  r.AddHeader("Content-Disposition", ContentDisposition("attachment", file_name));
+  r.AddHeader("Cache-Control", "no-store");
+  return r;
 }
 
 bool Response::HasHeader(std::string_view lower_name) const {

@@ -31,6 +31,12 @@ struct Header {
 //! escape or an encoded NUL.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
+//! `Content-Disposition` for a file named `file_name` (UTF-8): `disposition` (`attachment` to save
+//! it, `inline` to show it), an ASCII `filename` fallback with one `_` for each character that is
+//! not printable ASCII or is `"`, `\` or `;`, and the name itself as RFC 5987 `filename*=UTF-8''…`
+//! (percent-encoded), which browsers prefer.
+std::string ContentDisposition(std::string_view disposition, std::string_view file_name);
+
 //! A request as a handler sees it.
 struct Request {
   Method method = Method::kGet;
@@ -70,6 +76,10 @@ struct Response {
   static Response Json(int status, const boost::json::value& value);
   //! The error envelope with the status for `error.kind`.
   static Response FromError(const Error& error, std::string_view request_id = {});
+  //! A file for the browser to save: `bytes` as `content_type`, named `file_name` (UTF-8) through
+  //! `Content-Disposition: attachment`, with `Cache-Control: no-store` (downloads carry personal
+  //! data).
+  static Response Download(std::string bytes, std::string content_type, std::string_view file_name);
 
   //! Adds a header (no check for duplicates).
   void AddHeader(std::string name, std::string value) {

@@ -68,6 +68,23 @@ TEST(ResponseTest, ErrorEnvelopeCarriesCodeMessageFieldRule) {
   EXPECT_EQ(err.at("request_id").as_string(), "rid1");
 }
 
+TEST(ResponseTest, DownloadNamesTheFileInUtf8WithAnAsciiFallback) {
+  Response r = Response::Download("PK\x03\x04", "application/zip", "张三 政审.docx");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/zip");
+  EXPECT_EQ(r.body, "PK\x03\x04");
+  ASSERT_EQ(r.headers.size(), 2u);
+  EXPECT_EQ(r.headers[0].name, "Content-Disposition");
+  EXPECT_EQ(r.headers[0].value,
+            "attachment; filename=\"__ __.docx\"; "
+            "filename*=UTF-8''%E5%BC%A0%E4%B8%89%20%E6%94%BF%E5%AE%A1.docx");
+  EXPECT_EQ(r.headers[1].name, "Cache-Control");
+  EXPECT_EQ(r.headers[1].value, "no-store");
+  // Quotes, backslashes and semicolons cannot end the fallback's quoted string or the header.
+  EXPECT_EQ(ContentDisposition("inline", "a\"b\\c;d~e.png"),
+            "inline; filename=\"a_b_c_d~e.png\"; filename*=UTF-8''a%22b%5Cc%3Bd~e.png");
+}
+
 TEST(ErrorKindTest, EveryKindMapsToItsStatus) {
   EXPECT_EQ(HttpStatusFor(ErrorKind::kInvalidArgument), 400);
   EXPECT_EQ(HttpStatusFor(ErrorKind::kUnauthenticated), 401);
