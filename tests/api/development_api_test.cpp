@@ -319,6 +319,17 @@ TEST_F(DevelopmentApiTest, EveryGateRefusesAtItsEdgeAndPassesJustPastIt) {
   EXPECT_TRUE(archived.Json().at("next_steps").as_array().empty());
   ExpectRefused(Step(id, 25, "2026-01-21", {{"archive_place", "personnel_file"}}), 409,
                 "development.case_ended", "");
+  // The annual statistics count the person in 2023, the year of the 支部大会, aged 19 then.
+  auto stats = admin_->Get("/api/v1/development/statistics?org=" + Num(b.id) + "&year=2023");
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  EXPECT_EQ(stats.Json().at("developed").as_int64(), 1);
+  EXPECT_EQ(stats.Json().at("aged_35_and_under").as_int64(), 1);
+  EXPECT_EQ(admin_->Get("/api/v1/development/statistics?org=" + Num(b.id) + "&year=2024")
+                .Json()
+                .at("developed")
+                .as_int64(),
+            0);
+  EXPECT_EQ(admin_->Get("/api/v1/development/statistics?year=20x4").status, 400);
   // The timeline holds every record, refusals changed nothing.
   auto whole = admin_->Get("/api/v1/development/cases/" + Num(id)).Json();
   EXPECT_EQ(whole.at("steps").as_array().size(), 29u);

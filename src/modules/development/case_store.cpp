@@ -105,6 +105,12 @@ constexpr std::string_view kPipeline =
     "FROM development_case d WHERE d.status = 'open' AND d.org_path >= $1 AND d.org_path < $2 "
     "GROUP BY d.stage, d.current_step, d.org_path";
 
+//! Cases admitted by a 支部大会 in [$3, $4) and approved (a member record made), in a subtree.
+constexpr std::string_view kDevelopedIn =
+    "SELECT d.sex, d.birth_date, d.education, d.occupation, d.admitted_on FROM development_case d "
+    "WHERE d.member_id IS NOT NULL AND d.admitted_on >= $3 AND d.admitted_on < $4 AND d.org_path "
+    ">= $1 AND d.org_path < $2";
+
 const std::array<std::pair<std::string_view, std::string_view>, 5> kPipelineStages = {{
     {"application", "申请人"},
     {"activist", "入党积极分子"},
@@ -917,6 +923,54 @@ Result<boost::json::object> Pipeline(db::Connection& c, const org::SubtreeScope&
                              {"steps", std::move(steps)},
                              {"children", std::move(child_json)},
                              {"open_cases", open_cases}};
+}
+
+Result<boost::json::object> YearStatistics(db::Connection& c, const org::SubtreeScope& scope,
+                                           std::optional<std::int64_t> org_id, int year) {
+  if (year < 1921 || year > 2199) {
+    return Fail(Error::Invalid("development.year_invalid", "year：应为四位年份", "year"));
+  }
+  org::OrgRecord root;
+  if (org_id) {
+    auto org = org::GetOrg(c, scope, *org_id);
+    if (!org) return Fail(org.error());
+    root = *org;
+  } else {
+    auto roots = org::ScopeRoots(c, scope);
+    if (!roots) return Fail(roots.error());
+    if (roots->empty()) {
+      return Fail(Error::Invalid("development.org_missing", "org：请指定组织", "org"));
+    }
+    root = roots->front();
+  }
+  std::string from = std::to_string(year) + "-01-01";
+  std::string to = std::to_string(year + 1) + "-01-01";
+  auto rows = c.Query(kDevelopedIn, {root.path, org::SubtreeEnd(root.path), from, to});
+  if (!rows) return Fail(rows.error());
+  std::map<std::string, std::int64_t> by_sex, by_education, by_occupation;
+  std::int64_t young = 0;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    ++by_sex[rows->Text(i, 0)];
+    ++by_education[rows->Text(i, 2).empty() ? "unknown" : rows->Text(i, 2)];
+    ++by_occupation[rows->Text(i, 3).empty() ? "未填" : rows->Text(i, 3)];
+    auto born = ParseIsoDate(rows->Text(i, 1));
+    auto admitted = ParseIsoDate(rows->Text(i, 4));
+    if (born && admitted && WholeYearsBetween(*born, *admitted) <= 35) ++young;
+  }
+  auto counts = [](const std::map<std::string, std::int64_t>& m) {
+    boost::json::array out;
+    for (const auto& [k, n] : m) out.push_back({{"id", k}, {"count", n}});
+    return out;
+  };
+  std::int64_t total = static_cast<std::int64_t>(rows->size());
+  return boost::json::object{{"org", {{"id", root.id}, {"name", root.name}}},
+                             {"year", year},
+                             {"developed", total},
+                             {"aged_35_and_under", young},
+                             {"female", by_sex["female"]},
+                             {"by_sex", counts(by_sex)},
+                             {"by_education", counts(by_education)},
+                             {"by_occupation", counts(by_occupation)}};
 }
 
 Result<CaseFile> LoadCaseFile(db::Connection& c, const org::SubtreeScope& scope, std::int64_t id) {

@@ -31,7 +31,7 @@ constexpr std::string_view kProbationary =
     "m.occupation, m.work_unit, m.joined_on, m.sex, m.birth_date, m.category FROM member m WHERE "
     "m.org_path >= "
     "$1 AND m.org_path < $2 AND m.status = 'probationary' AND m.departed_on IS NULL AND "
-    "m.joined_on >= $3 ORDER BY m.id LIMIT 6";
+    "m.joined_on >= $3 AND m.joined_on <= $4 ORDER BY m.id LIMIT 6";
 
 std::string Shift(const std::string& date, int months, int days) {
   auto d = ParseIsoDate(date);
@@ -145,10 +145,12 @@ Result<boost::json::object> DataFor(db::Connection& c, int n, const std::string&
 //! and only those on or before `today`.
 Result<std::vector<workflow::StepRecord>> History(db::Connection& c, const std::string& applied_on,
                                                   std::size_t count, const Pools& pools,
-                                                  const std::string& today) {
+                                                  const std::string& today,
+                                                  const std::string& meeting_on = {}) {
   std::vector<workflow::StepRecord> history;
   for (std::size_t i = 0; i < count && i < kPlan.size(); ++i) {
     std::string date = Shift(applied_on, kPlan[i].months, kPlan[i].days);
+    if (kPlan[i].number == kAdmissionMeeting && !meeting_on.empty()) date = meeting_on;
     if (date > today) break;
     auto data = DataFor(c, kPlan[i].number, date, pools);
     if (!data) return Fail(data.error());
@@ -236,7 +238,8 @@ Result<std::string> LoadDemoDevelopment(db::Database& db, const crypto::FieldCip
 
     // The development records of the town's probationary members: their 支部大会 is their 入党时间.
     int probationary = 0;
-    auto members = c.Query(kProbationary, {path, org::SubtreeEnd(path), Shift(today, -12, 0)});
+    auto members = c.Query(
+        kProbationary, {path, org::SubtreeEnd(path), Shift(today, -12, 1), Shift(today, -3, 0)});
     if (!members) return Fail(members.error());
     for (std::size_t i = 0; i < members->size(); ++i) {
       Pools pools;
@@ -251,9 +254,9 @@ Result<std::string> LoadDemoDevelopment(db::Database& db, const crypto::FieldCip
       if (!group->empty()) pools.group = group->Int(0, 0);
       std::string joined_on = members->Text(i, 9);
       std::string applied_on = Shift(joined_on, -kMeetingOffset.months, -kMeetingOffset.days);
-      // Shift keeps the end of a month: re-derive so that step 15 falls exactly on 入党时间.
-      if (Shift(applied_on, kMeetingOffset.months, kMeetingOffset.days) != joined_on) continue;
-      auto history = History(c, applied_on, kPlan.size() - 2, pools, today);
+      // Step 15 falls exactly on 入党时间 (the plan's offsets may miss it by a day or two at the
+      // end of a month; the steps around it are far enough to keep their order and limits).
+      auto history = History(c, applied_on, kPlan.size() - 2, pools, today, joined_on);
       if (!history) return Fail(history.error());
       // The registry says the 党委 approved: a record that has not reached step 17 yet is not made.
       if (history->empty() || history->back().number < kApproval) continue;

@@ -217,6 +217,28 @@ void RegisterRoutes(ModuleContext& context) {
             });
       },
       "发展党员工作进度（按阶段、步骤、下级组织统计，含即将到期和逾期）");
+
+  router.Add(
+      Method::kGet, "/api/v1/development/statistics",
+      [&identity, &db](Request& r) {
+        auto org = http::OptionalIdQuery(r, "org");
+        if (!org) return http::ErrorResponse(org.error(), r);
+        int year = std::stoi(TodayShanghai().substr(0, 4));
+        if (auto v = r.QueryParam("year"); v && !v->empty()) {
+          auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), year);
+          if (ec != std::errc() || end != v->data() + v->size()) {
+            return http::ErrorResponse(
+                Error::Invalid("development.year_invalid", "year：应为四位年份", "year"), r);
+          }
+        }
+        return org::ScopedRead(identity, db, r, kReadPermission,
+                               [&](ScopedCall& call) -> Result<boost::json::value> {
+                                 auto s = YearStatistics(call.connection, call.scope, *org, year);
+                                 if (!s) return Fail(s.error());
+                                 return boost::json::value(std::move(*s));
+                               });
+      },
+      "年度发展党员统计（性别、35岁及以下、学历、职业；党内统计年报）");
 }
 
 }  // namespace zhibu::development

@@ -86,8 +86,8 @@ struct LimitSpec {
   int months = 0;
   int days = 0;
   bool hard = false;
-  std::string code;
-  std::string source;
+  std::string code = {};
+  std::string source = {};
   std::string months_setting = {};
   std::string extension_field = {};
   int extended_months = 0;
@@ -103,13 +103,13 @@ struct StepSpec {
   std::string id;
   std::string title;
   std::string stage;
-  std::string actor;  //!< who acts (display)
+  std::string actor = {};  //!< who acts (display)
   bool repeatable = false;
-  std::string source;
-  std::vector<FieldSpec> fields;
-  std::vector<GateSpec> gates;
-  std::vector<LimitSpec> limits;
-  std::vector<DocumentSpec> documents;
+  std::string source = {};
+  std::vector<FieldSpec> fields = {};
+  std::vector<GateSpec> gates = {};
+  std::vector<LimitSpec> limits = {};
+  std::vector<DocumentSpec> documents = {};
 };
 
 struct StageSpec {
