@@ -19,9 +19,11 @@ import assert from 'node:assert/strict'
 import {
   BRANCH_KINDS,
   ORG_ADMIN,
+  PHONE,
   apiGet,
   fillDate,
   findOrg,
+  formItem,
   launchBrowser,
   logIn,
   missingRoutes,
@@ -29,6 +31,7 @@ import {
   pickOption,
   screenshot,
   settle,
+  shanghaiDate,
   startServer,
 } from './harness.mjs'
 
@@ -48,9 +51,10 @@ function checkCharacter(body) {
   for (let i = 0; i < 17; i++) sum += Number(body[i]) * (2 ** (17 - i) % 11)
   return '10X98765432'[sum % 11]
 }
-/** A citizen ID number born on `birth` (YYYYMMDD) in 罗田县 (421123), with a random sequence. */
-function idNumberBorn(birth) {
-  const sequence = String(Math.floor(Math.random() * 500) * 2 + 1).padStart(3, '0')
+/** A citizen ID number born on `birth` (YYYYMMDD) in 罗田县 (421123), with a random sequence (odd
+ *  for a man, even for a woman). */
+function idNumberBorn(birth, sex = 'male') {
+  const sequence = String(Math.floor(Math.random() * 500) * 2 + (sex === 'male' ? 1 : 0)).padStart(3, '0')
   const body = `421123${birth}${sequence}`
   return body + checkCharacter(body)
 }
@@ -97,6 +101,54 @@ async function twoSteadyMembers(page, branch) {
 /** Full members of the branch on a date (the server's statistics as of that day). */
 async function fullMembersOn(page, branch, date) {
   return (await apiGet(page, `api/v1/orgs/${branch.id}/stats?as_of=${date}`)).members.by_status.full ?? 0
+}
+
+/**
+ * A screenshot of the whole page or dialog: the console scrolls inside its layout, so the window is
+ * made as tall as the content for the picture, then set back.
+ */
+async function tallScreenshot(page, name) {
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('.layout-main')
+    const dialog = document.querySelector('.el-overlay-dialog:not([style*="display: none"]) .el-dialog')
+    // An open dialog: as tall as the dialog; otherwise as tall as the page's content.
+    if (dialog) return Math.ceil(Math.max(dialog.getBoundingClientRect().bottom + 40, 768))
+    const content = main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
+    return Math.ceil(Math.max(content, 768))
+  })
+  const viewport = page.viewportSize()
+  await page.setViewportSize({ width: viewport.width, height: Math.min(height, 6000) })
+  await page.evaluate(() => document.querySelector('.layout-main')?.scrollTo(0, 0))
+  await sleep(300)
+  await screenshot(page, name, { fullPage: false })
+  await page.setViewportSize(viewport)
+}
+
+/** How far the page scrolls sideways: the document or the layout's scrolling main area. */
+function sidewaysOverflow(page) {
+  return page.evaluate(() =>
+    Math.max(...[document.documentElement, document.querySelector('.layout-main')].filter(Boolean).map((e) => e.scrollWidth - e.clientWidth)),
+  )
+}
+
+/** 登记入党申请 through its dialog (the organisation prefilled by the page). Answers the new case's id. */
+async function apply(page, person) {
+  await page.locator('[data-test="new-application"]').click()
+  const dialog = page.locator('.el-dialog:visible').filter({ has: page.locator('[data-test="application-form"]') })
+  await dialog.waitFor()
+  await until(() => formItem(dialog, '接收党组织').locator('.el-select').first().textContent(), (v) => v.includes(person.branch.name), 'the branch prefilled')
+  await dialog.locator('[data-test="application-name"]').fill(person.name)
+  await dialog.locator('[data-test="application-id-number"]').fill(person.idNumber)
+  await dialog.locator('[data-test="application-phone"]').fill(person.phone)
+  await pickOption(page, dialog.locator('[data-test="application-education"]'), person.education)
+  await dialog.locator('[data-test="application-occupation"]').fill(person.occupation)
+  await dialog.locator('[data-test="application-work-unit"]').fill(person.workUnit)
+  await fillDate(formItem(dialog, '递交申请日期').locator('input'), person.appliedOn)
+  await dialog.locator('[data-test="submit-application"]').click()
+  await page.waitForURL((url) => /#\/development\/cases\/\d+/.test(url.hash))
+  await settle(page)
+  assert.equal((await page.locator('[data-test="case-name"]').textContent()).trim(), person.name)
+  return Number(/cases\/(\d+)/.exec(page.url())[1])
 }
 
 /** The form item of a step field (StepDialog marks each with data-field). */
@@ -188,9 +240,10 @@ test('发展党员: the pipeline and the list, one person from application to fu
       assert.equal((await card.locator('[data-test="stage-due-soon"]').textContent()).trim(), `即将到期 ${stage.due_soon}`)
     }
     assert.equal(await page.locator('[data-test="pipeline-steps"] .step-row').count(), pipeline.steps.length)
-    assert.equal(await page.locator('[data-test="pipeline-children"] .child-link').count(), pipeline.children.length)
+    // Every child organisation but the 党小组 (a case stays with its branch).
+    assert.equal(await page.locator('[data-test="pipeline-children"] .child-link').count(), pipeline.children.filter((c) => c.kind !== 'group').length)
     assert.equal((await page.locator('[data-test="open-cases"]').textContent()).trim(), String(pipeline.open_cases))
-    await screenshot(page, 'development-pipeline')
+    await tallScreenshot(page, 'development-pipeline')
 
     // A stage card opens the list of that stage in the same organisation.
     const busiest = [...pipeline.stages].sort((a, b) => b.count - a.count)[0]
@@ -204,7 +257,7 @@ test('发展党员: the pipeline and the list, one person from application to fu
       const firstStage = await page.locator('[data-test="case-list"] .case-row [data-test="case-stage"]').first().textContent()
       assert.equal(firstStage.trim(), listed.items[0].stage_title)
     }
-    await screenshot(page, 'development-cases')
+    await tallScreenshot(page, 'development-cases')
 
     // ---- One person, 25 steps ----------------------------------------------------------------
     const branch = await chooseBranch(page)
@@ -218,21 +271,16 @@ test('发展党员: the pipeline and the list, one person from application to fu
 
     await page.goto(`${server.base}#/development/cases?org=${branch.id}`)
     await settle(page)
-    await page.locator('[data-test="new-application"]').click()
-    const apply = page.locator('.el-dialog:visible').filter({ has: page.locator('[data-test="application-form"]') })
-    await apply.waitFor()
-    await apply.locator('[data-test="application-name"] input').fill(name)
-    await apply.locator('[data-test="application-id-number"] input').fill(idNumber)
-    await apply.locator('[data-test="application-phone"] input').fill('13900001234')
-    await pickOption(page, apply.locator('[data-test="application-education"]'), '大学本科')
-    await apply.locator('[data-test="application-occupation"] input').fill('农民')
-    await apply.locator('[data-test="application-work-unit"] input').fill('罗田县白鹤村种植专业合作社')
-    await fillDate(apply.locator('[data-test="application-applied-on"]'), '2023-01-05')
-    await apply.locator('[data-test="submit-application"]').click()
-    await page.waitForURL((url) => /#\/development\/cases\/\d+/.test(url.hash))
-    const caseId = Number(/cases\/(\d+)/.exec(page.url())[1])
-    await settle(page)
-    assert.equal((await page.locator('[data-test="case-name"]').textContent()).trim(), name)
+    const caseId = await apply(page, {
+      branch,
+      name,
+      idNumber,
+      phone: '13900001234',
+      education: '大学本科',
+      occupation: '农民',
+      workUnit: '罗田县白鹤村种植专业合作社',
+      appliedOn: '2023-01-05',
+    })
 
     const activistBy = committees.some((c) => c.elected_on <= '2023-07-10') ? 'branch_committee' : 'general_meeting'
     const voters15 = await fullMembersOn(page, branch, '2024-10-15')
@@ -289,7 +337,7 @@ test('发展党员: the pipeline and the list, one person from application to fu
       }
       if (n === 15) {
         await dialog.locator('[data-test="voters-hint"] [data-test="voters-full"]').getByText(String(voters15), { exact: true }).waitFor()
-        await screenshot(page, 'development-step-form', { fullPage: false })
+        await tallScreenshot(page, 'development-step-form')
       }
       await dialog.locator('[data-test="submit-step"]').click()
       await dialog.waitFor({ state: 'hidden' })
@@ -323,7 +371,7 @@ test('发展党员: the pipeline and the list, one person from application to fu
     assert.equal(await page.locator('[data-test="documents"] [data-test="document-link"]').count(), done.documents.length)
     // The sponsors are shown by name on the timeline.
     assert.match(await page.locator('.step-item[data-step="9"]').textContent(), new RegExp(`${contact.name}.*${sponsor.name}`))
-    await screenshot(page, 'development-timeline')
+    await tallScreenshot(page, 'development-timeline')
 
     await page.locator('[data-test="member-link"]').click()
     await page.waitForURL((url) => url.hash === `#/members/${done.member_id}`)
@@ -338,6 +386,68 @@ test('发展党员: the pipeline and the list, one person from application to fu
     assert.match(profile, /入党日期\s*2024-10-15/)
     assert.match(profile, /转正日期\s*2025-10-15/)
     await page.getByText('正式党员', { exact: true }).first().waitFor()
+
+    // ---- A talk not held within a month: red on the case, the pipeline and the list ------------
+    await page.goto(`${server.base}#/development/pipeline?org=${branch.id}`)
+    await settle(page)
+    const lateId = await apply(page, {
+      branch,
+      name: '王晓梅',
+      idNumber: idNumberBorn('19900508', 'female'),
+      phone: '13900005678',
+      education: '高中',
+      occupation: '个体工商户',
+      workUnit: '白鹤村便民超市',
+      appliedOn: shanghaiDate(-40),
+    })
+    const late = await apiGet(page, `api/v1/development/cases/${lateId}`)
+    const talk = late.deadlines.find((d) => d.step === 2)
+    assert.equal(talk?.state, 'overdue', 'the talk was due within a month of the application (细则 第七条)')
+    await page.locator('[data-test="urgent-banner"]').getByText(`应于 ${talk.due_on} 前办理，已逾期`).waitFor()
+    assert.match(await page.locator('.step-item[data-step="2"] [data-test="step-deadline"]').getAttribute('class'), /el-tag--danger/)
+    await page.goto(`${server.base}#/development/pipeline?org=${branch.id}`)
+    await settle(page)
+    const branchPipeline = await apiGet(page, `api/v1/development/pipeline?org=${branch.id}`)
+    const applicants = branchPipeline.stages.find((x) => x.id === 'application')
+    assert.ok(applicants.overdue >= 1)
+    const overdueBadge = page.locator('.stage-card[data-stage="application"] [data-test="stage-overdue"]')
+    await until(async () => (await overdueBadge.textContent()).trim(), (v) => v === `已逾期 ${applicants.overdue}`, 'the overdue badge')
+    assert.match(await overdueBadge.getAttribute('class'), /el-tag--danger/)
+    await overdueBadge.click()
+    await page.waitForURL((url) => url.hash.includes('due=overdue') && url.hash.includes('stage=application'))
+    await settle(page)
+    const lateRow = page.locator(`[data-test="case-list"] .case-${lateId}`)
+    await lateRow.waitFor()
+    assert.match(await lateRow.locator('[data-test="case-due"]').getAttribute('class'), /el-tag--danger/)
+    assert.match(await lateRow.locator('[data-test="case-due"]').textContent(), new RegExp(`${talk.due_on}\\s*已逾期`))
+    const overdueList = await apiGet(page, `api/v1/development/cases?org=${branch.id}&stage=application&due=overdue`)
+    assert.equal(await page.locator('[data-test="case-list"] .case-row').count(), overdueList.items.length)
+    await tallScreenshot(page, 'development-cases-overdue')
+
+    // ---- On a phone: the timeline and the pipeline, never sideways -------------------------------
+    const phoneContext = await browser.newContext({
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      storageState: await page.context().storageState(),
+    })
+    const phone = await phoneContext.newPage()
+    phone.errors = []
+    phone.on('pageerror', (e) => phone.errors.push(String(e?.stack ?? e)))
+    pages.push(phone)
+    await phone.goto(`${server.base}#/development/cases/${caseId}`)
+    await phone.locator('[data-test="case-status"][data-status="completed"]').waitFor()
+    await settle(phone)
+    assert.ok((await sidewaysOverflow(phone)) <= 0, 'the case page does not scroll sideways on a phone')
+    await tallScreenshot(phone, 'development-timeline-phone')
+    await phone.goto(`${server.base}#/development/pipeline?org=${branch.id}`)
+    await phone.locator('.stage-card[data-stage="application"]').waitFor()
+    await settle(phone)
+    assert.ok((await sidewaysOverflow(phone)) <= 0, 'the pipeline does not scroll sideways on a phone')
+    await tallScreenshot(phone, 'development-pipeline-phone')
 
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
   } finally {

@@ -14,6 +14,7 @@ import {
   formFieldsOf,
   formItemOfField,
   futureAllowed,
+  isCaseStage,
   keyDatesOf,
   limitDate,
   limitText,
@@ -94,6 +95,10 @@ describe('stages and due states', () => {
     expect(STAGES.map((s) => s.title)).toEqual(['申请人', '入党积极分子', '发展对象', '预备党员', '已转正待归档'])
     expect(new Set(STAGES.map((s) => stageColour(s.id))).size).toBe(5)
     expect(stageColour('unknown')).toBe('#8a8f99')
+    expect(stageColour('admission')).toBe(stageColour('probationary'))
+    expect(stageColour('probation')).toBe(stageColour('converted'))
+    expect(isCaseStage('target')).toBe(true)
+    expect(isCaseStage('completed')).toBe(false)
   })
 
   it('knows the stage a case is in after each step', () => {

@@ -57,8 +57,18 @@ export const STAGE_COLOURS: Record<StageId, string> = {
   converted: '#389e0d',
 }
 
+/** The flowchart's last two parts (steps 12–18 and 19–25) in the colours of the case stages they
+ *  lead to. */
+const FLOWCHART_COLOURS: Record<string, string> = { admission: STAGE_COLOURS.probationary, probation: STAGE_COLOURS.converted }
+
+/** The colour of a case's stage or of a part of the flowchart; grey for anything else. */
 export function stageColour(stage: string): string {
-  return STAGE_COLOURS[stage as StageId] ?? '#8a8f99'
+  return STAGE_COLOURS[stage as StageId] ?? FLOWCHART_COLOURS[stage] ?? '#8a8f99'
+}
+
+/** Whether a case's `stage` is one of the five (a completed or closed case has none left). */
+export function isCaseStage(stage: string): stage is StageId {
+  return stage in STAGE_COLOURS
 }
 
 export const DUE_STATE_TITLES: Record<DueState, string> = { ok: '未到期', due_soon: '即将到期', overdue: '已逾期' }

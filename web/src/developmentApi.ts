@@ -191,7 +191,7 @@ export interface Pipeline {
   as_of: string
   stages: ({ id: StageId; title: string } & PipelineCounts)[]
   steps: ({ number: number; title: string } & PipelineCounts)[]
-  children: { id: number; name: string; stages: Partial<Record<StageId, number>> }[]
+  children: { id: number; name: string; kind?: string; open_cases?: number; stages: Partial<Record<StageId, number>> }[]
   open_cases: number
 }
 
@@ -216,6 +216,8 @@ export interface ApplicationInput {
   education?: string
   occupation?: string
   work_unit?: string
+  /** 党员类别 in the registry once admitted; by default the branch's 领域 decides. */
+  category?: string
   applied_on: string
   note?: string
 }
