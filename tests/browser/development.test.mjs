@@ -144,6 +144,7 @@ async function apply(page, person) {
   await dialog.locator('[data-test="application-occupation"]').fill(person.occupation)
   await dialog.locator('[data-test="application-work-unit"]').fill(person.workUnit)
   await fillDate(formItem(dialog, '递交申请日期').locator('input'), person.appliedOn)
+  if (person.screenshot) await tallScreenshot(page, person.screenshot)
   await dialog.locator('[data-test="submit-application"]').click()
   await page.waitForURL((url) => /#\/development\/cases\/\d+/.test(url.hash))
   await settle(page)
@@ -369,6 +370,16 @@ test('发展党员: the pipeline and the list, one person from application to fu
     })
     assert.equal(await page.locator('.step-item[data-state="done"]').count(), 25)
     assert.equal(await page.locator('[data-test="documents"] [data-test="document-link"]').count(), done.documents.length)
+    // Each link is the server's Word document.
+    for (const href of await page.locator('[data-test="documents"] [data-test="document-link"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))) {
+      const got = await page.evaluate(async (h) => {
+        const r = await fetch(h, { credentials: 'same-origin' })
+        return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength }
+      }, href)
+      assert.equal(got.status, 200, href)
+      assert.match(got.type, /officedocument\.wordprocessingml/, href)
+      assert.ok(got.size > 1000, href)
+    }
     // The sponsors are shown by name on the timeline.
     assert.match(await page.locator('.step-item[data-step="9"]').textContent(), new RegExp(`${contact.name}.*${sponsor.name}`))
     await tallScreenshot(page, 'development-timeline')
@@ -399,6 +410,7 @@ test('发展党员: the pipeline and the list, one person from application to fu
       occupation: '个体工商户',
       workUnit: '白鹤村便民超市',
       appliedOn: shanghaiDate(-40),
+      screenshot: 'development-application',
     })
     const late = await apiGet(page, `api/v1/development/cases/${lateId}`)
     const talk = late.deadlines.find((d) => d.step === 2)
@@ -423,6 +435,23 @@ test('发展党员: the pipeline and the list, one person from application to fu
     const overdueList = await apiGet(page, `api/v1/development/cases?org=${branch.id}&stage=application&due=overdue`)
     assert.equal(await page.locator('[data-test="case-list"] .case-row').count(), overdueList.items.length)
     await tallScreenshot(page, 'development-cases-overdue')
+
+    // The applicant withdraws: 终止 needs a note; the case is closed and stays on record.
+    await lateRow.locator('[data-test="case-name"]').click()
+    await page.waitForURL((url) => url.hash === `#/development/cases/${lateId}`)
+    await page.locator('[data-test="close-case"]').click()
+    const closeDialog = page.locator('.el-dialog:visible').filter({ has: page.locator('[data-test="close-form"]') })
+    await closeDialog.locator('[data-test="submit-close"]').click()
+    await formItem(closeDialog, '说明').locator('.el-form-item__error', { hasText: '请填写说明' }).waitFor()
+    await closeDialog.locator('[data-test="close-reason"]').fill('本人书面申请撤回入党申请')
+    await closeDialog.locator('[data-test="submit-close"]').click()
+    await closeDialog.waitFor({ state: 'hidden' })
+    await page.locator('[data-test="closed-banner"]').getByText('本人撤回申请').waitFor()
+    const closed = await apiGet(page, `api/v1/development/cases/${lateId}`)
+    assert.equal(closed.status, 'closed')
+    assert.equal(closed.close_outcome, 'withdrawn')
+    assert.equal(await page.locator('[data-test="next-step"]').count(), 0, 'nothing more to do on a closed case')
+    await screenshot(page, 'development-case-closed', { fullPage: false })
 
     // ---- On a phone: the timeline and the pipeline, never sideways -------------------------------
     const phoneContext = await browser.newContext({
