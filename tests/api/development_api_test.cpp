@@ -270,6 +270,15 @@ TEST_F(DevelopmentApiTest, EveryGateRefusesAtItsEdgeAndPassesJustPastIt) {
   EXPECT_EQ(m.at("joined_on").as_string(), "2023-12-01");
   EXPECT_EQ(m.at("org_id").as_int64(), b.id);
   EXPECT_EQ(approved.Json().at("stage").as_string(), "probationary");
+  // Dues are due from the month of the 支部大会 (中组发〔2008〕3号 第八条), not before.
+  auto base = Post(*admin_, "/api/v1/members/" + Num(member) + "/dues/bases",
+                   {{"category", "farmer"}, {"amount", "0.50"}, {"effective_month", "2023-11"}});
+  ASSERT_EQ(base.status, 201) << base.body;
+  auto card = admin_->Get("/api/v1/members/" + Num(member) + "/dues?year=2023").Json();
+  const auto& months = card.at("months").as_array();
+  ASSERT_EQ(months.size(), 12u);
+  EXPECT_TRUE(months[10].at("due").is_null()) << json::serialize(months[10]);
+  EXPECT_EQ(months[11].at("due").as_string(), "0.50") << json::serialize(months[11]);
   EXPECT_EQ(approved.Json().at("probation_ends_on").as_string(), "2024-12-01");
 
   ASSERT_EQ(Step(id, 18, "2024-03-05").status, 201);

@@ -989,6 +989,11 @@ Result<CaseFile> LoadCaseFile(db::Connection& c, const org::SubtreeScope& scope,
   f.org_id = rows->Int(0, kOrgId);
   f.org_name = rows->Text(0, kOrgName);
   f.org_path = rows->Text(0, kOrgPath);
+  auto parent = c.Query(
+      "SELECT p.name FROM organisation o JOIN organisation p ON p.id = o.parent_id WHERE o.id = $1",
+      {f.org_id});
+  if (!parent) return Fail(parent.error());
+  if (!parent->empty()) f.parent_name = parent->Text(0, 0);
   f.status = rows->Text(0, kStatus);
   auto history = LoadHistory(c, id, nullptr);
   if (!history) return Fail(history.error());

@@ -86,9 +86,9 @@ Result<boost::json::object> CloseCase(db::Connection& c, const org::SubtreeScope
 Result<boost::json::object> Pipeline(db::Connection& c, const org::SubtreeScope& scope,
                                      std::optional<std::int64_t> org_id, const std::string& today);
 
-//! 发展党员 of `year` in the subtree of `org_id` for the annual report (党内统计年报, rules.md §6.1):
-//! the cases admitted by a 支部大会 in that year and approved by the 党委, by sex, by age on the
-//! 支部大会 date (35 and under), by education and by occupation.
+//! 发展党员 of `year` in the subtree of `org_id` for the annual report (党内统计年报, rules.md
+//! §6.1): the cases admitted by a 支部大会 in that year and approved by the 党委, by sex, by age on
+//! the 支部大会 date (35 and under), by education and by occupation.
 Result<boost::json::object> YearStatistics(db::Connection& c, const org::SubtreeScope& scope,
                                            std::optional<std::int64_t> org_id, int year);
 
@@ -106,6 +106,7 @@ struct CaseFile {
   std::int64_t org_id = 0;
   std::string org_name;
   std::string org_path;
+  std::string parent_name;  //!< the 党委 above the branch (the approving body by default)
   std::string status;
   std::vector<workflow::StepRecord> history;
   std::map<std::string, std::int64_t> settings;

@@ -97,9 +97,6 @@ Result<boost::json::object> DataFor(db::Connection& c, int n, const std::string&
               {"recommended_by", "party_members"}};
       break;
     }
-    case 4:
-      data = {{"filed_with", "镇党委"}};
-      break;
     case 5:
       data = {{"contact_ids", two}};
       break;
@@ -128,9 +125,6 @@ Result<boost::json::object> DataFor(db::Connection& c, int n, const std::string&
     }
     case 16:
       data = {{"interviewer", "镇党委组织委员"}};
-      break;
-    case 17:
-      data = {{"approved_by", "镇党委"}};
       break;
     case 19:
       if (pools.group) data = {{"group_id", *pools.group}};
@@ -200,6 +194,10 @@ Result<std::string> LoadDemoDevelopment(db::Database& db, const crypto::FieldCip
         // Plan entries 1..16 (up to the 上级党委 interview), spread over the branches.
         std::size_t count = 1 + static_cast<std::size_t>((serial * 7 + j * 3) % 16);
         int ago = 3 + (serial * 13) % 78;
+        // A few deliberately late: the talk (1 month), the half-yearly review, the approval (3).
+        if (count == 1) ago = 45;
+        if (count == 6) ago = 200;
+        if (count == 16 && serial % 2 == 0) ago = 100;
         const Planned& last = kPlan[count - 1];
         std::string applied_on = Shift(Shift(today, 0, -ago), -last.months, -last.days);
         // An applicant of 19 to 38 on the application date, born in the county (500102).

@@ -101,7 +101,7 @@ document::WordDocument PublicNotice(const CaseFile& f, const std::string& today)
   d.title = "关于拟将" + f.name + "同志" + what + "的公示";
   d.author = f.org_name;
   d.blocks.push_back(Title(d.title));
-  d.blocks.push_back(Body("经" + f.org_name + "支部委员会研究，拟将" + f.name + "同志" + what +
+  d.blocks.push_back(Body("经" + f.org_name + "研究，拟将" + f.name + "同志" + what +
                           "。根据发展党员工作有关规定，现将有关情况公示如下："));
   document::Table t = PersonTable(f);
   t.rows.push_back({{"申请入党时间", 1, true},
@@ -120,7 +120,7 @@ document::WordDocument PublicNotice(const CaseFile& f, const std::string& today)
       "公示期间，党员和群众如有意见，可通过来电、来信、来访等方式向" + f.org_name +
       "或上级党委组织部门反映。反映情况应实事求是，以个人名义反映的请写明真实姓名和联系方式。"));
   d.blocks.push_back(Body("联系人：            联系电话："));
-  d.blocks.push_back(Signature("中共" + f.org_name + "委员会"));
+  d.blocks.push_back(Signature(f.org_name));
   d.blocks.push_back(Signature(ChineseDate(today)));
   return d;
 }
@@ -139,7 +139,7 @@ document::WordDocument PoliticalReview(const CaseFile& f) {
   d.blocks.push_back(Body("审查情况和结论：" + TextOf(review->data, "conclusion")));
   d.blocks.push_back(Body(std::string("政审结论：") +
                           (TextOf(review->data, "result") == "passed" ? "合格" : "不合格") + "。"));
-  d.blocks.push_back(Signature("中共" + f.org_name + "委员会"));
+  d.blocks.push_back(Signature(f.org_name));
   d.blocks.push_back(Signature(ChineseDate(review->done_on)));
   return d;
 }
@@ -148,6 +148,7 @@ document::WordDocument ApprovalLetter(const CaseFile& f) {
   const auto* approval = workflow::Latest(f.history, kApproval);
   auto dates = KeyDatesOf(f.history);
   std::string approver = TextOf(approval->data, "approved_by");
+  if (approver.empty()) approver = f.parent_name;
   std::string number = TextOf(approval->data, "document_number");
   document::WordDocument d;
   d.title = "关于同意接收" + f.name + "同志为中共预备党员的批复";
@@ -171,7 +172,7 @@ document::WordDocument ApprovalLetter(const CaseFile& f) {
       ChineseDate(dates.probation_ends_on.value_or("")) + "。入党时间从支部大会通过之日算起。"));
   d.blocks.push_back(
       Body("请将其编入党支部和党小组，组织入党宣誓，继续对其进行教育和考察。此复。"));
-  d.blocks.push_back(Signature(approver.empty() ? "中共        委员会" : "中共" + approver));
+  d.blocks.push_back(Signature(approver));
   d.blocks.push_back(Signature(ChineseDate(approval->done_on)));
   return d;
 }
