@@ -348,6 +348,7 @@ boost::json::object TableJson(const WorkflowTable& table) {
         for (const auto& c : f.choices) choices.push_back({{"id", c.id}, {"title", c.title}});
         field["choices"] = std::move(choices);
       }
+      if (f.future_allowed) field["future_allowed"] = true;
       if (f.min != 0) field["min"] = f.min;
       if (f.max != 0) field["max"] = f.max;
       fields.push_back(std::move(field));
