@@ -6,7 +6,8 @@
 // covering everyone). A member on leave does not count; another branch's secretary sees nothing.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <array>
+#include <cstdio>
 #include <memory>
 
 #include "demo_accounts.h"
