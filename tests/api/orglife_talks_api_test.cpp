@@ -260,7 +260,9 @@ TEST_F(OrglifeTalksApiTest, ThisMonthsScanFindsTheYearUncoveredFromOctoberAndRes
   Talk(b, today, everyone);
   scan();
   EXPECT_EQ(findings("open").at("total").as_int64(), 0);
-  if (fourth_quarter) EXPECT_EQ(findings("resolved").at("total").as_int64(), 1);
+  if (fourth_quarter) {
+    EXPECT_EQ(findings("resolved").at("total").as_int64(), 1);
+  }
   EXPECT_EQ(Str(Cell(b, today.substr(0, 7)), "light"), "green");
 }
 
