@@ -42,7 +42,7 @@ class BoardTest : public ::testing::TestWithParam<Backend> {
       u_ = Org(c, std::nullopt, "U", "committee");
       c_ = Org(c, u_, "C", "branch");
       std::int64_t grouped = Member(c, a_);
-      Member(c, a_);
+      std::int64_t other = Member(c, a_);
       Member(c, b_);
       Member(c, c_);
       auto done = c.Execute("UPDATE member SET group_id = $1 WHERE id = $2", {g_, grouped});
@@ -52,6 +52,16 @@ class BoardTest : public ::testing::TestWithParam<Backend> {
           "VALUES ($1, '2020-01-01', 3, '2029-01-01', 'x') RETURNING id",
           {a_});
       if (!committee) return Fail(committee.error());
+      // A's two members are its 支委 (they owe each other a 谈心谈话); a third 委员 is not in the
+      // registry.
+      for (auto [member, name] : std::vector<std::pair<db::Value, std::string>>{
+               {grouped, "书记"}, {other, "委员"}, {nullptr, "外单位委员"}}) {
+        auto position = c.Execute(
+            "INSERT INTO committee_position (committee_id, position, member_id, member_name) "
+            "VALUES ($1, 'member', $2, $3)",
+            {committee->Int(0, 0), member, name});
+        if (!position) return Fail(position.error());
+      }
       for (auto [org, kind, days] :
            std::vector<std::tuple<std::int64_t, std::string, std::vector<std::string>>>{
                {a_, "theme_day", {"2026-07-10", "2026-08-10", "2026-10-10"}},
@@ -171,6 +181,16 @@ TEST_P(BoardTest, ItsRedAndYellowCountsAreTheEnginesFindings) {
   EXPECT_GT(november->at("totals").at("yellow").as_int64(), 0);
   EXPECT_EQ(Row(*november, a_).at("cells").at("committee_meeting").at("light").as_string(),
             "yellow");
+  // A's two 支委 have not talked this year: yellow in the fourth quarter, red at the year's end.
+  const auto& talks = Row(*november, a_).at("cells").at("heart_to_heart");
+  EXPECT_EQ(talks.at("light").as_string(), "yellow");
+  EXPECT_EQ(talks.at("due_on").as_string(), "2026-12-31");
+  EXPECT_NE(talks.at("message").as_string().find("支委之间尚有 1 对"), std::string::npos)
+      << json::serialize(talks);
+  auto last_year = Board(org::SubtreeScope::Everything(), {t_, "2025", "", "", "", 1, 50});
+  ASSERT_TRUE(last_year.has_value());
+  EXPECT_EQ(Row(*last_year, a_).at("cells").at("heart_to_heart").at("light").as_string(), "red");
+  EXPECT_EQ(EngineCounts("2025")["red"], last_year->at("totals").at("red").as_int64());
 }
 
 TEST_P(BoardTest, CellsSayWhatWasHeldAndMissedAndNameTheStoredFinding) {
@@ -187,7 +207,9 @@ TEST_P(BoardTest, CellsSayWhatWasHeldAndMissedAndNameTheStoredFinding) {
   ASSERT_TRUE(board.has_value()) << board.error().message;
   EXPECT_EQ(board->at("org").at("id").as_int64(), t_) << "the scope's root by default";
   EXPECT_EQ(board->at("period").at("as_of").as_string(), "2026-09-30");
-  EXPECT_EQ(board->at("columns").as_array().size(), 7u);
+  EXPECT_EQ(board->at("columns").as_array().size(), 8u);
+  EXPECT_EQ(board->at("columns").as_array()[7].at("rule_id").as_string(),
+            "orglife.heart_to_heart.yearly");
   EXPECT_EQ(board->at("rows").at("total").as_int64(), 2) << "A and B; E has no members";
   EXPECT_EQ(board->at("total").as_int64(), 2);
 
@@ -221,7 +243,9 @@ TEST_P(BoardTest, CellsSayWhatWasHeldAndMissedAndNameTheStoredFinding) {
   EXPECT_EQ(b.at("cells").at("group_meeting").at("light").as_string(), "none");
   EXPECT_EQ(b.at("cells").at("branch_general_meeting").at("light").as_string(), "red");
   EXPECT_EQ(b.at("counts").at("red").as_int64(), 4);
-  EXPECT_EQ(b.at("counts").at("none").as_int64(), 2);
+  EXPECT_EQ(b.at("counts").at("none").as_int64(), 3) << "no committee: no 谈心谈话 judged either";
+  EXPECT_EQ(a.at("cells").at("heart_to_heart").at("light").as_string(), "green")
+      << "谈心谈话 is due by the year's end and yellow only from October";
   const auto& committee_column = board->at("columns").as_array()[1];
   EXPECT_EQ(committee_column.at("rule_id").as_string(), "orglife.committee_meeting.monthly");
   EXPECT_NE(committee_column.at("source").as_string().find("第十二条"), std::string::npos);

@@ -81,6 +81,25 @@ constexpr std::string_view kVotesWithoutQuorum =
     "'branch_general_meeting' AND r.vote_without_quorum = 1 AND r.held_on >= $1 AND r.held_on <= "
     "$2 AND o.path >= $3 AND o.path < $4";
 
+//! 谈心谈话: the full and probationary members of the subtree's organisations today, whether
+//! hardship-exempt, and their first day in their organisation.
+constexpr std::string_view kTalkMembers =
+    "SELECT m.id, m.name, m.org_id, m.hardship, (SELECT MIN(s.valid_from) FROM member_span s WHERE "
+    "s.member_id = m.id AND s.org_id = m.org_id) FROM member m WHERE m.org_path >= $1 AND "
+    "m.org_path < $2 AND m.status IN ('full', 'probationary') AND m.departed_on IS NULL";
+//! 谈心谈话: the positions of the subtree's current committees.
+constexpr std::string_view kTalkCommittees =
+    "SELECT c.org_id, c.elected_on, p.member_id, p.member_name FROM committee c JOIN organisation "
+    "o ON o.id = c.org_id JOIN committee_position p ON p.committee_id = c.id WHERE c.is_current = "
+    "1 AND o.path >= $1 AND o.path < $2 ORDER BY c.org_id, p.id";
+//! 谈心谈话: the counted records of a kind in the subtree over a range of dates, with the members
+//! present at each (a record with nobody present once, member NULL).
+constexpr std::string_view kTalkPresence =
+    "SELECT r.id, r.org_id, r.held_on, a.member_id FROM meeting_record r JOIN organisation o ON "
+    "o.id = r.org_id LEFT JOIN meeting_attendance a ON a.record_id = r.id AND a.status = "
+    "'present' AND a.member_id IS NOT NULL WHERE r.kind = $1 AND r.counted = 1 AND r.held_on >= "
+    "$2 AND r.held_on <= $3 AND o.path >= $4 AND o.path < $5 ORDER BY r.held_on, r.id";
+
 //! How many cycles back the facts of a duty reach (the streak of missed cycles shown).
 constexpr int kLookbackCycles = 7;
 
@@ -324,6 +343,96 @@ const DutySpec& SpecOf(std::string_view rule_id) {
   throw std::logic_error("not a frequency duty: " + std::string(rule_id));
 }
 
+//! The 谈心谈话 duty as the board shows it: yearly, due by 31 December, yellow from 1 October.
+const Duty kTalksDuty{kHeartToHeart, "谈心谈话", "开展", 12, 0, 91};
+
+//! The 谈心谈话 duty over `ctx`'s subtree: the active branches with a current committee, their
+//! people and their records of the year, each judged by AssessTalks.
+Result<DutyStandings> TalkStandings(ScanContext& ctx) {
+  DutyStandings out{kTalksDuty, {}};
+  if (ctx.as_of < ctx.period.first_day) return out;
+  auto memo = Orgs(ctx, kBranches, "orglife.branches");
+  if (!memo) return Fail(memo.error());
+  const std::vector<OrgFacts>& orgs = **memo;
+  std::unordered_map<std::int64_t, TalkFacts> branches;
+  for (const OrgFacts& o : orgs)
+    branches[o.id] = TalkFacts{o.id, o.name, o.path, {}, {}, {}, {}, {}};
+
+  struct Person {
+    TalkPerson person;
+    std::int64_t org_id = 0;
+    bool hardship = false;
+  };
+  auto people_rows = ctx.connection.Query(kTalkMembers, {ctx.path_from, ctx.path_to});
+  if (!people_rows) return Fail(people_rows.error());
+  std::unordered_map<std::int64_t, Person> people;
+  for (std::size_t i = 0; i < people_rows->size(); ++i) {
+    people[people_rows->Int(i, 0)] = {{people_rows->Int(i, 0), people_rows->Text(i, 1),
+                                       people_rows->OptionalText(i, 4).value_or("1900-01-01")},
+                                      people_rows->Int(i, 2),
+                                      people_rows->Int(i, 3) != 0};
+  }
+  auto committees = ctx.connection.Query(kTalkCommittees, {ctx.path_from, ctx.path_to});
+  if (!committees) return Fail(committees.error());
+  std::set<std::int64_t> on_committee;
+  for (std::size_t i = 0; i < committees->size(); ++i) {
+    auto branch = branches.find(committees->Int(i, 0));
+    if (branch == branches.end()) continue;
+    TalkFacts& facts = branch->second;
+    facts.committee_elected_on = committees->Text(i, 1);
+    auto member = committees->OptionalInt(i, 2);
+    auto person = member ? people.find(*member) : people.end();
+    if (person == people.end() || person->second.org_id != facts.org_id) {
+      facts.committee_not_judged.push_back(committees->Text(i, 3));
+      continue;
+    }
+    if (!on_committee.insert(*member).second) continue;  // two positions, one person
+    facts.committee.push_back(person->second.person);
+  }
+  for (const auto& [id, p] : people) {
+    auto branch = branches.find(p.org_id);
+    if (branch == branches.end() || p.hardship || on_committee.contains(id)) continue;
+    branch->second.members.push_back(p.person);
+  }
+
+  const std::string year = ctx.period.first_day.substr(0, 4);
+  auto presence = ctx.connection.Query(
+      kTalkPresence, {std::string(kHeartToHeart), year + "-01-01",
+                      std::min(ctx.as_of, year + "-12-31"), ctx.path_from, ctx.path_to});
+  if (!presence) return Fail(presence.error());
+  std::int64_t current_record = 0;
+  TalkRecord* record = nullptr;
+  for (std::size_t i = 0; i < presence->size(); ++i) {
+    auto branch = branches.find(presence->Int(i, 1));
+    if (branch == branches.end()) continue;
+    if (presence->Int(i, 0) != current_record || record == nullptr) {
+      current_record = presence->Int(i, 0);
+      branch->second.records.push_back({presence->Text(i, 2), {}});
+      record = &branch->second.records.back();
+    }
+    if (auto member = presence->OptionalInt(i, 3)) record->present.push_back(*member);
+  }
+
+  for (const OrgFacts& o : orgs) {
+    TalkFacts& facts = branches[o.id];
+    if (facts.committee_elected_on.empty()) continue;  // no committee: no 谈心谈话 duty judged
+    std::sort(facts.members.begin(), facts.members.end(),
+              [](const TalkPerson& a, const TalkPerson& b) { return a.member_id < b.member_id; });
+    TalkAssessment talks = AssessTalks(facts, ctx.period, ctx.as_of);
+    DutyStanding standing;
+    standing.facts = {o.id, o.name, o.path, year + "-01-01", {}};
+    for (const TalkRecord& r : facts.records) standing.facts.held.push_back(r.held_on);
+    if (talks.binds) standing.assessment.judged.push_back(talks.year);
+    if (talks.finding && talks.finding->severity == compliance::kRed) {
+      standing.assessment.missed.push_back(talks.year);
+    }
+    standing.assessment.held_in_period = talks.held_in_period;
+    standing.assessment.finding = std::move(talks.finding);
+    out.subjects.push_back(std::move(standing));
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace {
@@ -335,12 +444,14 @@ std::span<const FrequencyDuty> FrequencyDuties() {
   static const std::vector<FrequencyDuty> columns = [] {
     std::vector<FrequencyDuty> out;
     for (const auto& r : DutyRules()) out.push_back(r.column);
+    out.push_back({kTalksRule, kHeartToHeart, false});
     return out;
   }();
   return columns;
 }
 
 Result<DutyStandings> StandingsOf(ScanContext& ctx, std::string_view rule_id) {
+  if (rule_id == kTalksRule) return TalkStandings(ctx);
   return Stand(ctx, SpecOf(rule_id));
 }
 
@@ -520,6 +631,119 @@ std::optional<Finding> JudgeAbsence(const AbsenceFacts& facts, const std::string
   return f;
 }
 
+TalkAssessment AssessTalks(const TalkFacts& facts, const compliance::Period& period,
+                           const std::string& as_of) {
+  TalkAssessment out;
+  out.year = period.first_day.substr(0, 4);
+  if (as_of < period.first_day || facts.committee.empty()) return out;
+  out.binds = true;
+  const std::string first = out.year + "-01-01", last = out.year + "-12-31";
+  const std::string cutoff = out.year + "-09-30", notice = out.year + "-10-01";
+  const std::string until = std::min(as_of, last);
+  const std::string period_until = std::min(as_of, period.last_day);
+
+  std::set<std::pair<std::int64_t, std::int64_t>> together;
+  std::set<std::int64_t> with_committee;
+  std::set<std::int64_t> committee_ids;
+  for (const TalkPerson& p : facts.committee) committee_ids.insert(p.member_id);
+  std::optional<std::string> last_held;
+  for (const TalkRecord& r : facts.records) {
+    if (r.held_on < first || r.held_on > until) continue;
+    last_held = r.held_on;
+    if (r.held_on >= period.first_day && r.held_on <= period_until) ++out.held_in_period;
+    std::vector<std::int64_t> present_committee;
+    for (std::int64_t id : r.present) {
+      if (committee_ids.contains(id)) present_committee.push_back(id);
+    }
+    if (present_committee.empty()) continue;
+    for (std::int64_t id : r.present) with_committee.insert(id);
+    for (std::int64_t a : present_committee) {
+      for (std::int64_t b : present_committee) {
+        if (a < b) together.emplace(a, b);
+      }
+    }
+  }
+  // The pairs of a committee elected in the fourth quarter are not due that year.
+  const bool pairs_due = facts.committee_elected_on <= cutoff;
+  for (std::size_t i = 0; pairs_due && i < facts.committee.size(); ++i) {
+    const TalkPerson& a = facts.committee[i];
+    if (a.since > cutoff) continue;
+    for (std::size_t j = i + 1; j < facts.committee.size(); ++j) {
+      const TalkPerson& b = facts.committee[j];
+      if (b.since > cutoff) continue;
+      ++out.pairs_due;
+      auto key = std::minmax(a.member_id, b.member_id);
+      if (!together.contains({key.first, key.second})) out.missing_pairs.emplace_back(a, b);
+    }
+  }
+  for (const TalkPerson& m : facts.members) {
+    if (m.since > cutoff) continue;
+    ++out.members_due;
+    if (!with_committee.contains(m.member_id)) out.missing_members.push_back(m);
+  }
+  if (out.missing_pairs.empty() && out.missing_members.empty()) return out;
+  const bool red = as_of >= last;
+  if (!red && as_of < notice) return out;
+
+  auto person = [](const TalkPerson& p) {
+    return boost::json::object{{"member_id", p.member_id}, {"name", p.name}};
+  };
+  boost::json::array pairs, members, not_judged;
+  for (std::size_t i = 0; i < out.missing_pairs.size() && i < kTalksListed; ++i) {
+    pairs.push_back(boost::json::array{person(out.missing_pairs[i].first),
+                                       person(out.missing_pairs[i].second)});
+  }
+  for (std::size_t i = 0; i < out.missing_members.size() && i < kTalksListed; ++i) {
+    members.push_back(person(out.missing_members[i]));
+  }
+  for (const auto& name : facts.committee_not_judged)
+    not_judged.push_back(boost::json::value(name));
+  Finding f;
+  f.subject_kind = "organisation";
+  f.subject_id = facts.org_id;
+  f.subject_name = facts.org_name;
+  f.org_id = facts.org_id;
+  f.org_path = facts.org_path;
+  f.severity = std::string(red ? compliance::kRed : compliance::kYellow);
+  f.facts = {{"kind", kHeartToHeart},
+             {"year", out.year},
+             {"last_held", last_held ? boost::json::value(*last_held) : nullptr},
+             {"committee_elected_on", facts.committee_elected_on},
+             {"committee_pairs_due", out.pairs_due},
+             {"committee_pairs_missing", static_cast<std::int64_t>(out.missing_pairs.size())},
+             {"members_due", out.members_due},
+             {"members_missing", static_cast<std::int64_t>(out.missing_members.size())},
+             {"missing_pairs", std::move(pairs)},
+             {"missing_members", std::move(members)},
+             {"listed_at_most", static_cast<std::int64_t>(kTalksListed)},
+             {"committee_not_judged", std::move(not_judged)}};
+  std::vector<std::string> parts;
+  if (!out.missing_pairs.empty()) {
+    parts.push_back("支委之间尚有 " + std::to_string(out.missing_pairs.size()) +
+                    " 对未谈心谈话（共 " + std::to_string(out.pairs_due) + " 对）");
+  }
+  if (!out.missing_members.empty()) {
+    parts.push_back(std::to_string(out.missing_members.size()) + " 名党员未与支委谈心谈话（共 " +
+                    std::to_string(out.members_due) + " 名）");
+  }
+  std::string what = parts.front() + (parts.size() > 1 ? "；" + parts.back() : std::string());
+  std::string since = last_held ? "（最近一次 " + *last_held + "）" : "（本年度没有记录）";
+  if (red) {
+    f.message = out.year + " 年度谈心谈话未全覆盖：" + what + since;
+  } else {
+    f.facts["due_on"] = last;
+    f.message =
+        out.year + " 年度谈心谈话尚未全覆盖：" + what + "，应于 " + last + " 前完成" + since;
+  }
+  out.finding = std::move(f);
+  return out;
+}
+
+std::optional<Finding> JudgeTalks(const TalkFacts& facts, const compliance::Period& period,
+                                  const std::string& as_of) {
+  return AssessTalks(facts, period, as_of).finding;
+}
+
 std::vector<compliance::RuleSpec> OrgLifeRules() {
   using compliance::RuleSpec;
   const std::string red(compliance::kRed);
@@ -568,6 +792,24 @@ std::vector<compliance::RuleSpec> OrgLifeRules() {
                          "提醒天数为本地设置 orglife.due_soon_days_year",
                .subject_kind = "organisation",
                .scan = DutyScan(SpecOf("orglife.member_appraisal.yearly"))},
+      RuleSpec{.id = std::string(kTalksRule),
+               .title = "支委之间、支委和党员之间、党员之间每年至少谈心谈话1次",
+               .severity = red,
+               .source =
+                   "中国共产党支部工作条例（试行）第十九条（≈；转述：支委之间、支委和党员之间、"
+                   "党员之间每年谈心谈话一般不少于1次）；每对支委同在一次谈心谈话记录中，"
+                   "其他党员与至少一名支委同在一次记录中；未设委员会（未登记支部书记）的"
+                   "党支部不判断；第四季度起提醒",
+               .subject_kind = "organisation",
+               .scan = [](ScanContext& ctx) -> Result<std::vector<Finding>> {
+                 auto standings = TalkStandings(ctx);
+                 if (!standings) return Fail(standings.error());
+                 std::vector<Finding> out;
+                 for (auto& s : standings->subjects) {
+                   if (s.assessment.finding) out.push_back(std::move(*s.assessment.finding));
+                 }
+                 return out;
+               }},
       RuleSpec{.id = "orglife.party_lecture.periodic",
                .title = "按本地规定的频次上党课",
                .severity = red,

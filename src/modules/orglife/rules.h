@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "platform/compliance/rule.h"
@@ -99,8 +100,9 @@ struct FrequencyDuty {
   bool groups = false;       //!< its subjects are 党小组 (else branches)
 };
 
-//! The seven frequency duties (支部党员大会, 支委会, 党小组会, 主题党日, 党课, 组织生活会,
-//! 民主评议党员), in that order.
+//! The duties of the board, in its column order: the seven frequency duties (支部党员大会,
+//! 支委会, 党小组会, 主题党日, 党课, 组织生活会, 民主评议党员) and the yearly 谈心谈话
+//! (`orglife.heart_to_heart.yearly`, judged by AssessTalks).
 std::span<const FrequencyDuty> FrequencyDuties();
 
 //! One organisation bound by a duty in a subtree, with its facts and how it stands.
@@ -117,7 +119,8 @@ struct DutyStandings {
   std::vector<DutyStanding> subjects;
 };
 
-//! Gathers the facts of the frequency duty `rule_id` over `ctx`'s subtree and judges them:
+//! Gathers the facts of the board's duty `rule_id` (one of FrequencyDuties) over `ctx`'s subtree
+//! and judges them:
 //! exactly the rule's own scan, which keeps only the findings (so the two always agree).
 //! `ctx.Memo` shares the organisations between duties. An unknown rule id is a bug
 //! (std::logic_error).
@@ -140,6 +143,75 @@ struct AbsenceFacts {
 //! the later of `last_attended` and `member_since` (to the day), yellow from `notice_months`.
 std::optional<compliance::Finding> JudgeAbsence(const AbsenceFacts& facts, const std::string& as_of,
                                                 int notice_months);
+
+//! The 谈心谈话 duty's rule id.
+inline constexpr std::string_view kTalksRule = "orglife.heart_to_heart.yearly";
+//! At most this many missing pairs and members are named in a 谈心谈话 finding's facts.
+inline constexpr std::size_t kTalksListed = 20;
+
+//! A person of a branch for the 谈心谈话 duty.
+struct TalkPerson {
+  std::int64_t member_id = 0;
+  std::string name;
+  //! Since when they belong to the branch (their first day in it).
+  std::string since;
+};
+
+//! A counted 谈心谈话 record of a branch: its date and the members present.
+struct TalkRecord {
+  std::string held_on;
+  std::vector<std::int64_t> present;
+};
+
+//! One branch's facts for the 谈心谈话 duty, as of the day judged.
+struct TalkFacts {
+  std::int64_t org_id = 0;
+  std::string org_name;
+  std::string org_path;
+  //! The current committee's election day; empty when the branch has none.
+  std::string committee_elected_on;
+  //! The 支委 of the current committee who are members of the branch today (the secretary of a
+  //! branch too small for a committee is its one member).
+  std::vector<TalkPerson> committee;
+  //! The branch's other full and probationary members today (hardship-exempt ones left out:
+  //! 党员教育管理工作条例 第二十三条).
+  std::vector<TalkPerson> members;
+  //! Positions of the current committee held by people who are not members of the branch in the
+  //! registry: they cannot be entered in a record, so are not judged (named in the facts).
+  std::vector<std::string> committee_not_judged;
+  //! The branch's counted 谈心谈话 records of the year, ascending by date.
+  std::vector<TalkRecord> records;
+};
+
+//! What judging one branch's 谈心谈话 in the year of a period found.
+struct TalkAssessment {
+  std::string year;
+  //! Whether the duty binds the branch: it has a judged 支委 and the period has begun.
+  bool binds = false;
+  std::vector<std::pair<TalkPerson, TalkPerson>> missing_pairs;
+  std::vector<TalkPerson> missing_members;
+  int pairs_due = 0;
+  int members_due = 0;
+  //! Records held within the period up to the day judged.
+  int held_in_period = 0;
+  std::optional<compliance::Finding> finding;
+};
+
+//! 谈心谈话 (支部工作条例 ≈第十九条: 支委之间、支委和党员之间、党员之间每年一般不少于1次) for the
+//! calendar year containing `period`, counting the records of that year up to `as_of`: every pair
+//! of 支委 has been present together in at least one record, and every other member present in
+//! at least one record with at least one 支委 (which is how 党员之间 is met too: a record names
+//! everyone present). A person who joined the branch after 30 September, and the pairs of a
+//! committee elected after 30 September, are not due that year. A branch without a judged 支委 is
+//! not bound. Red when something is missing and the year is over (`as_of` is 31 December), yellow
+//! from 1 October, nothing earlier.
+TalkAssessment AssessTalks(const TalkFacts& facts, const compliance::Period& period,
+                           const std::string& as_of);
+
+//! AssessTalks's finding.
+std::optional<compliance::Finding> JudgeTalks(const TalkFacts& facts,
+                                              const compliance::Period& period,
+                                              const std::string& as_of);
 
 //! The rules above, for the manifest.
 std::vector<compliance::RuleSpec> OrgLifeRules();
