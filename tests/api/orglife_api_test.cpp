@@ -1,10 +1,10 @@
-// 组织生活纪实 (spec 04) through the API, on both backends, against `zhibu serve --demo`: a fresh
-// branch of known members and committee per test (made through the API as a county office would),
-// then the must-shows — a 支委会 with half its committee present is refused for want of quorum, a
-// 党员大会 vote that passes only when counted against those present is reported as failed, a
-// probationary member's ballot is not counted — the record's life cycle (submit, return with a
-// reason, resubmit, accept, archive, edits refused, a linked correction, all audited), ids outside
-// the caller's subtree answering 404, and bad input naming the field.
+// 组织生活纪实 (spec 04) through the API, on both backends, on a copy of the demo county
+// (WithDemo): a fresh branch of known members and committee per test (made through the API as a
+// county office would), then the must-shows — a 支委会 with half its committee present is refused
+// for want of quorum, a 党员大会 vote that passes only when counted against those present is
+// reported as failed, a probationary member's ballot is not counted — the record's life cycle
+// (submit, return with a reason, resubmit, accept, archive, edits refused, a linked correction, all
+// audited), ids outside the caller's subtree answering 404, and bad input naming the field.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -43,8 +43,8 @@ struct Branch {
 class OrglifeApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
     auditor_ = std::make_unique<Client>(DemoLogIn(*server_, "auditor"));
