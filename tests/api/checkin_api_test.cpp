@@ -1,6 +1,6 @@
 // Check-in, leave and attachments of 组织生活纪实 (spec 04 "Attendance", "Each record") through the
-// API, on both backends, against `zhibu serve --demo`. Members get their own accounts as a
-// deployment gives them (the system administrator creates, the security administrator grants
+// API, on both backends, on a copy of the demo county (WithDemo). Members get their own accounts as
+// a deployment gives them (the system administrator creates, the security administrator grants
 // 党员, the organisation department links the account to the member), then: the QR code and the
 // window's edges (the minute before opening refused, the opening and the closing minute accepted,
 // the minute after refused), a second check-in refused, a member not expected refused, a 流入党员
@@ -74,8 +74,8 @@ const std::string kPng(
 class CheckinApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
     sys_ = std::make_unique<Client>(DemoLogIn(*server_, "sysadmin"));

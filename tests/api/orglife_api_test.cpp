@@ -1,13 +1,14 @@
-// 组织生活纪实 (spec 04) through the API, on both backends, against `zhibu serve --demo`: a fresh
-// branch of known members and committee per test (made through the API as a county office would),
-// then the must-shows — a 支委会 with half its committee present is refused for want of quorum, a
-// 党员大会 vote that passes only when counted against those present is reported as failed, a
-// probationary member's ballot is not counted — the record's life cycle (submit, return with a
-// reason, resubmit, accept, archive, edits refused, a linked correction, all audited), ids outside
-// the caller's subtree answering 404, and bad input naming the field.
+// 组织生活纪实 (spec 04) through the API, on both backends, on a copy of the demo county
+// (WithDemo): a fresh branch of known members and committee per test (made through the API as a
+// county office would), then the must-shows — a 支委会 with half its committee present is refused
+// for want of quorum, a 党员大会 vote that passes only when counted against those present is
+// reported as failed, a probationary member's ballot is not counted — the record's life cycle
+// (submit, return with a reason, resubmit, accept, archive, edits refused, a linked correction, all
+// audited), ids outside the caller's subtree answering 404, and bad input naming the field.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -42,8 +43,8 @@ struct Branch {
 class OrglifeApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
     auditor_ = std::make_unique<Client>(DemoLogIn(*server_, "auditor"));
@@ -398,6 +399,65 @@ TEST_F(OrglifeApiTest, ARecordLivesFromDraftToArchiveAndIsCorrectedByALinkedReco
                              "orglife.archive", "orglife.correct", "orglife.supersede"}) {
     EXPECT_TRUE(actions.contains(action)) << action;
   }
+}
+
+TEST_F(OrglifeApiTest, ACommitteesPartyLectureIsAttendedByTheMembersOfItsBranches) {
+  // 党课 by the 党委书记 for the members of the branches under the 党委 (支部工作条例 第十六条,
+  // spec 04): nobody is expected in advance, members of the 党委's subtree are entered.
+  std::int64_t town = Town();
+  Branch b = MakeBranch(3, 1, 0);
+  std::int64_t id =
+      Create(*admin_, Record(town, "party_lecture", {b.full[0], b.probationary[0]}, {b.full[1]}));
+  ASSERT_NE(id, 0);
+  std::string path = "/api/v1/meetings/" + Num(id);
+  auto record = admin_->Get(path).Json();
+  std::map<std::int64_t, std::string> statuses;
+  for (const auto& a : record.at("attendance").at("items").as_array()) {
+    EXPECT_EQ(Str(a, "role"), "participant") << json::serialize(a);
+    statuses[a.at("member_id").as_int64()] = Str(a, "status");
+  }
+  EXPECT_EQ(statuses,
+            (std::map<std::int64_t, std::string>{
+                {b.full[0], "present"}, {b.probationary[0], "present"}, {b.full[1], "leave"}}));
+  // Participants are not expected: those present count as `others_present`.
+  EXPECT_EQ(record.at("attendance").at("counts").at("expected").as_int64(), 0);
+  EXPECT_EQ(record.at("attendance").at("counts").at("others_present").as_int64(), 2);
+
+  // A member outside the 党委's subtree (of another town) has no place there: 400 on the field,
+  // nothing changed.
+  json::value roots = admin_->Get("/api/v1/orgs/roots").Json();
+  std::int64_t root = roots.at("items").as_array()[0].at("id").as_int64();
+  json::value towns = admin_->Get("/api/v1/orgs/" + Num(root) + "/children").Json();
+  std::int64_t outsider = 0;
+  for (const auto& k : towns.at("items").as_array()) {
+    if (Str(k, "kind") != "committee" || k.at("id").as_int64() == town) continue;
+    json::value members =
+        admin_
+            ->Get("/api/v1/members?org=" + Num(k.at("id").as_int64()) + "&status=full&page_size=1")
+            .Json();
+    if (members.at("items").as_array().empty()) continue;
+    outsider = members.at("items").as_array()[0].at("id").as_int64();
+    break;
+  }
+  ASSERT_NE(outsider, 0) << "no member in another town of the demo county";
+  auto refused =
+      Patch(*admin_, path,
+            {{"attendance", json::array{{{"member_id", outsider}, {"status", "present"}}}}});
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.ErrorCode(), "orglife.attendee_unknown");
+  EXPECT_EQ(Str(refused.Json().at("error"), "field"), "attendance[0].member_id");
+  EXPECT_EQ(admin_->Get(path).Json().at("attendance").at("items").as_array().size(), 3u);
+
+  auto submitted = admin_->Post(path + "/submit");
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(Str(submitted.Json(), "status"), "submitted");
+
+  // A branch's 党课 keeps the branch's own members: one of another branch is refused.
+  Branch other = MakeBranch(1, 0, 0);
+  auto branch_lecture =
+      Post(*admin_, "/api/v1/meetings", Record(b.id, "party_lecture", {other.full[0]}));
+  EXPECT_EQ(branch_lecture.status, 400) << branch_lecture.body;
+  EXPECT_EQ(Str(branch_lecture.Json().at("error"), "field"), "attendance[0].member_id");
 }
 
 TEST_F(OrglifeApiTest, RecordsOutsideTheCallersSubtreeAreNotFound) {

@@ -1,11 +1,11 @@
 // The higher organisation's review through the API (spec 04 "The higher organisation's review",
-// "Pages"), on both backends, against `zhibu serve --demo`: the checklist read by anyone with
-// orglife.read and edited only with setting.change (audited, retired never deleted); reviews that
-// name checklist items (unknown or retired items refused naming problems[i].item_id); the queue of
-// a town's reviewer (a 党委书记 granted on the 支部书记's town, made through the API by the 三员);
-// a branch secretary who may not review, not even their own branch's record; problem statistics;
-// and the compliance board, whose red and yellow counts equal what `zhibu check --dry-run` reports
-// for the same subtree and period (a quarter and a month).
+// "Pages"), on both backends, on a copy of the demo county (WithDemo): the checklist read by anyone
+// with orglife.read and edited only with setting.change (audited, retired never deleted); reviews
+// that name checklist items (unknown or retired items refused naming problems[i].item_id); the
+// queue of a town's reviewer (a 党委书记 granted on the 支部书记's town, made through the API by
+// the 三员); a branch secretary who may not review, not even their own branch's record; problem
+// statistics; and the compliance board, whose red and yellow counts equal what `zhibu check
+// --dry-run` reports for the same subtree and period (a quarter and a month).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -43,8 +43,8 @@ class OrglifeReviewApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     today_ = TodayInShanghai();
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
+    db_ = TestDatabase::WithDemo();
+    server_ = std::make_unique<ServerProcess>(*db_);
     admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
     secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
     auditor_ = std::make_unique<Client>(DemoLogIn(*server_, "auditor"));

@@ -1,11 +1,13 @@
-// The browser tests' harness: a real `zhibu serve --demo` per test (own temporary database,
-// kernel-chosen port, stopped with SIGTERM), Debian's chromium driven by playwright-core (no
-// downloaded browsers), the demo's one-time passwords parsed from the server's stdout, and the
-// forced first password change done through the console like a person would.
+// The browser tests' harness: a real `zhibu serve` per test on its own copy of the demo county
+// (generated once by `zhibu serve --demo` on a template database, like tests/api/harness.h's
+// TestDatabase::WithDemo(); kernel-chosen port, stopped with SIGTERM), Debian's chromium driven by
+// playwright-core (no downloaded browsers), the demo's one-time passwords parsed from the template
+// server's stdout, and the forced first password change done through the console like a person
+// would.
 
 import { spawn } from 'node:child_process'
-import { createHmac } from 'node:crypto'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { createHash, createHmac } from 'node:crypto'
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,28 +36,13 @@ export function parseDemoLogins(stdout) {
 }
 
 /**
- * Starts `zhibu serve --demo` on a fresh SQLite database. Resolves once the port file is
- * written, /healthz answers and the demo logins have been printed.
+ * Runs `zhibu serve` with `args` in `dir` until its port file is written and /healthz answers.
+ * Answers {child, base, exit, output(): {stdout, stderr}, exited(): null | {code, signal}}; kills it
+ * and throws when it exits early or does not answer within `timeoutMs`.
  */
-export async function startServer({ timeoutMs = 120_000 } = {}) {
-  if (!existsSync(BINARY)) throw new Error(`zhibu binary not found: ${BINARY} (set ZHIBU_BINARY)`)
-  if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`web console not built: ${WEB_ROOT} (npm run build in web/)`)
-  const dir = mkdtempSync(path.join(tmpdir(), 'zhibu-browser-'))
+async function launchServer(dir, args, timeoutMs) {
   const portFile = path.join(dir, 'port')
-  const args = [
-    'serve',
-    '--demo',
-    '--db',
-    `sqlite:${path.join(dir, 'z.db')}`,
-    '--listen',
-    '127.0.0.1:0',
-    '--port-file',
-    portFile,
-    '--insecure-cookie',
-    '--web-root',
-    WEB_ROOT,
-  ]
-  const child = spawn(BINARY, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(BINARY, ['serve', ...args, '--listen', '127.0.0.1:0', '--port-file', portFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
@@ -65,7 +52,8 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
 
   const started = Date.now()
   let base = null
-  while (Date.now() - started < timeoutMs) {
+  let healthy = false
+  while (!healthy && Date.now() - started < timeoutMs) {
     if (exited) throw new Error(`zhibu serve exited early (${JSON.stringify(exited)}):\n${stdout}\n${stderr}`)
     if (!base && existsSync(portFile)) {
       const port = readFileSync(portFile, 'utf8').trim()
@@ -73,29 +61,115 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
     }
     if (base) {
       try {
-        const r = await fetch(base + 'healthz')
-        if (r.ok && parseDemoLogins(stdout).length > 0) break
+        healthy = (await fetch(base + 'healthz')).ok
       } catch {
         /* not yet */
       }
     }
-    await sleep(100)
+    if (!healthy) await sleep(100)
   }
-  if (!base) {
+  if (!healthy) {
     child.kill('SIGKILL')
     throw new Error(`zhibu serve did not start within ${timeoutMs} ms:\n${stdout}\n${stderr}`)
   }
-  const logins = parseDemoLogins(stdout)
+  return { child, base, exit, output: () => ({ stdout, stderr }), exited: () => exited }
+}
+
+/** SIGTERM, then waits for the exit (SIGKILL and a throw after 20 s); answers {code, signal}. */
+async function stopServer(launched) {
+  if (!launched.exited()) launched.child.kill('SIGTERM')
+  let timer
+  const result = await Promise.race([launched.exit, new Promise((resolve) => (timer = setTimeout(() => resolve(null), 20_000)))])
+  clearTimeout(timer)
+  if (!result) {
+    launched.child.kill('SIGKILL')
+    await launched.exit
+    throw new Error('zhibu serve did not stop within 20 s of SIGTERM')
+  }
+  return result
+}
+
+// The files of a SQLite database and its field-encryption key (beside it: `PATH.key`, the
+// server's default); the write-ahead log is checkpointed on a clean stop, copied if left over.
+const DB_FILES = ['z.db', 'z.db.key', 'z.db-wal']
+
+/**
+ * The folder holding the demo county's template database and `demo.log` (what `serve --demo`
+ * printed: the one-time passwords). Generated once by a `zhibu serve --demo` stopped with SIGTERM,
+ * then reused: in $ZHIBU_DEMO_TEMPLATE when set (shared by the test files of one run — scripts/test
+ * sets it and removes it afterwards), else in a temporary folder of this process, removed when it
+ * exits. Keyed by the binary (path, size, modification time) and today's date in Asia/Shanghai, so a
+ * rebuilt binary or a run across midnight generates it afresh. A folder is made under a temporary
+ * name and renamed into place, so concurrent test files never see half a template.
+ */
+let processTemplateRoot = null
+const templates = new Map()
+async function demoTemplate(timeoutMs) {
+  let root = process.env.ZHIBU_DEMO_TEMPLATE ? path.resolve(process.env.ZHIBU_DEMO_TEMPLATE) : null
+  if (!root) {
+    if (!processTemplateRoot) {
+      processTemplateRoot = mkdtempSync(path.join(tmpdir(), 'zhibu-browser-demo-'))
+      process.on('exit', () => rmSync(processTemplateRoot, { recursive: true, force: true }))
+    }
+    root = processTemplateRoot
+  }
+  mkdirSync(root, { recursive: true })
+  const binary = statSync(BINARY)
+  const key = createHash('sha256').update(JSON.stringify([BINARY, binary.size, binary.mtimeMs, shanghaiDate()])).digest('hex').slice(0, 16)
+  const dir = path.join(root, `demo-${key}`)
+  if (templates.has(dir)) return templates.get(dir)
+  const made = (async () => {
+    if (!existsSync(path.join(dir, 'demo.log'))) {
+      const building = mkdtempSync(path.join(root, `building-${key}-`))
+      const launched = await launchServer(building, ['--demo', '--db', `sqlite:${path.join(building, 'z.db')}`], timeoutMs)
+      const status = await stopServer(launched)
+      const { stdout, stderr } = launched.output()
+      if (status.code !== 0) throw new Error(`the demo template's server exited with ${JSON.stringify(status)}:\n${stdout}\n${stderr}`)
+      if (parseDemoLogins(stdout).length === 0) throw new Error(`zhibu serve --demo printed no demo logins:\n${stdout}\n${stderr}`)
+      writeFileSync(path.join(building, 'demo.log'), stdout)
+      rmSync(path.join(building, 'port'), { force: true })
+      try {
+        renameSync(building, dir)
+      } catch (e) {
+        // Another test file made it meanwhile: use theirs.
+        rmSync(building, { recursive: true, force: true })
+        if (!existsSync(path.join(dir, 'demo.log'))) throw e
+      }
+    }
+    return { dir, log: readFileSync(path.join(dir, 'demo.log'), 'utf8') }
+  })()
+  templates.set(dir, made)
+  made.catch(() => templates.delete(dir))
+  return made
+}
+
+/**
+ * Starts `zhibu serve` on a fresh copy of the demo county (what `zhibu serve --demo` first loads,
+ * generated once: demoTemplate). Resolves once the port file is written and /healthz answers;
+ * `logins` are the demo's one-time passwords the template's server printed.
+ */
+export async function startServer({ timeoutMs = 120_000 } = {}) {
+  if (!existsSync(BINARY)) throw new Error(`zhibu binary not found: ${BINARY} (set ZHIBU_BINARY)`)
+  if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`web console not built: ${WEB_ROOT} (npm run build in web/)`)
+  const template = await demoTemplate(timeoutMs)
+  const logins = parseDemoLogins(template.log)
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhibu-browser-'))
+  for (const file of DB_FILES) {
+    if (existsSync(path.join(template.dir, file))) copyFileSync(path.join(template.dir, file), path.join(dir, file))
+  }
+  const launched = await launchServer(dir, ['--db', `sqlite:${path.join(dir, 'z.db')}`, '--insecure-cookie', '--web-root', WEB_ROOT], timeoutMs)
+  const { base } = launched
 
   return {
     base,
     dir,
     logins,
+    /** What the template's `serve --demo` printed, then this server's own stdout. */
     get stdout() {
-      return stdout
+      return template.log + launched.output().stdout
     },
     get stderr() {
-      return stderr
+      return launched.output().stderr
     },
     /** The business login whose role matches (组织部管理员 on the root, 支部书记 on a branch). */
     login(rolePattern) {
@@ -105,15 +179,7 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
     },
     /** SIGTERM, then waits for a clean exit (0); the temporary folder is removed. */
     async stop() {
-      if (!exited) child.kill('SIGTERM')
-      let timer
-      const result = await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(() => resolve(null), 20_000)))])
-      clearTimeout(timer)
-      if (!result) {
-        child.kill('SIGKILL')
-        await exit
-        throw new Error('zhibu serve did not stop within 20 s of SIGTERM')
-      }
+      const result = await stopServer(launched)
       rmSync(dir, { recursive: true, force: true })
       return result
     },

@@ -165,6 +165,17 @@ struct Record {
   std::string org_status;
 
   const MeetingKind& Kind() const { return *FindKind(kind); }
+  //! Who is expected at this record: the kind's basis, except that a 党委's meeting of members (its
+  //! 党课, given by the 党委书记 for the members of the branches under it: 支部工作条例 第十六条,
+  //! spec 04) has no list fixed in advance — its participants are entered from the 党委's subtree.
+  Expected Basis() const {
+    Expected basis = Kind().expected;
+    if (basis == Expected::kBranchMembers &&
+        (org_kind == "committee" || org_kind == "committee_higher")) {
+      return Expected::kOpen;
+    }
+    return basis;
+  }
 };
 
 Record RecordFrom(const db::ResultSet& r, std::size_t i) {
@@ -316,12 +327,7 @@ Result<std::vector<Row>> ExpectedOn(db::Connection& c, const Record& record,
                                     const std::string& date) {
   const MeetingKind& kind = record.Kind();
   std::vector<Row> out;
-  Expected basis = kind.expected;
-  // A 党委's meeting of members (党课 for the whole 党委) names its participants.
-  if (basis == Expected::kBranchMembers &&
-      (record.org_kind == "committee" || record.org_kind == "committee_higher")) {
-    basis = Expected::kOpen;
-  }
+  Expected basis = record.Basis();
   if (basis == Expected::kBranchMembers) {
     auto rows =
         record.org_kind == "general_branch"
@@ -446,7 +452,7 @@ Result<void> ApplyAttendance(db::Connection& c, const Record& record,
       for (auto& r : rows) {
         if (r.a.member_id == e.member_id && r.a.role != "guest") row = &r;
       }
-      if (row == nullptr && record.Kind().expected == Expected::kOpen) {
+      if (row == nullptr && record.Basis() == Expected::kOpen) {
         // A participant: a member of the organisation's subtree on the record's date.
         auto found = c.Query(kMemberOn, {*e.member_id, record.org_path,
                                          org::SubtreeEnd(record.org_path), record.held_on});
@@ -1691,7 +1697,7 @@ Result<OwnRows> LoadOwnRows(db::Connection& c, std::int64_t record_id, std::int6
   for (auto& r : out.rows) {
     if (r.a.member_id == member_id && r.a.role != "guest") out.own = &r;
   }
-  if (out.own == nullptr && out.record.Kind().expected == Expected::kOpen) {
+  if (out.own == nullptr && out.record.Basis() == Expected::kOpen) {
     auto found = c.Query(kMemberOn, {member_id, out.record.org_path,
                                      org::SubtreeEnd(out.record.org_path), out.record.held_on});
     if (!found) return Fail(found.error());
