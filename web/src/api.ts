@@ -15,6 +15,7 @@ import type {
   Board,
   CellLight,
   ChecklistClass,
+  ChecklistItem,
   Committee,
   ErrorEnvelope,
   Finding,
@@ -481,7 +482,14 @@ export const api = {
     /** A new draft copying an accepted or archived record, linked to it (one open at a time). */
     correct: (id: number, reason: string, quiet = false) =>
       post<Meeting>(`api/v1/meetings/${id}/corrections`, { reason: reason.trim() }, quiet),
-    checklist: (quiet = false) => get<{ classes: ChecklistClass[] }>('api/v1/meetings/checklist', undefined, quiet),
+    checklist: (quiet = false, retired = false) =>
+      get<{ classes: ChecklistClass[] }>('api/v1/meetings/checklist', retired ? { retired: true } : undefined, quiet),
+    /** A new item, last in its class; `class` is a class's id, or the title of a new class. */
+    addChecklistItem: (input: { class: number | string; title: string; source?: string }, quiet = false) =>
+      post<ChecklistItem & { class_id: number; class: string }>('api/v1/meetings/checklist/items', input, quiet),
+    /** Retires an item: no longer offered; the problems recorded under it keep it. */
+    retireChecklistItem: (id: number, reason: string, quiet = false) =>
+      post<ChecklistItem>(`api/v1/meetings/checklist/items/${id}/retire`, { reason: reason.trim() }, quiet),
     reviewQueue: (query: ReviewQueueQuery = {}, quiet = false) =>
       get<Page<ReviewQueueItem>>('api/v1/meetings/review-queue', query as Query, quiet),
     problemStats: (query: { org?: number; from?: string; to?: string }, quiet = false) =>

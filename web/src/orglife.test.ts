@@ -238,8 +238,10 @@ describe('duties', () => {
       'party_lecture@10',
       'org_life_meeting@10',
       'member_appraisal@10',
+      'heart_to_heart@10',
     ])
     expect(dutiesOf({ ...branch, has_committee: false, groups: [] }, specs).map((d) => d.spec.kind)).not.toContain('committee_meeting')
+    expect(dutiesOf({ ...branch, has_committee: false, groups: [] }, specs).map((d) => d.spec.kind)).not.toContain('heart_to_heart')
     expect(dutiesOf({ id: 11, name: '第一党小组', kind: 'group', has_committee: false, groups: [] }, specs).map((d) => d.spec.kind)).toEqual(['group_meeting'])
     expect(dutiesOf({ id: 1, name: '县委组织部', kind: 'department', has_committee: false, groups: [] }, specs)).toEqual([])
     expect(dutiesOf({ ...branch, kind: 'general_branch' }, specs)).toEqual([])
@@ -263,6 +265,7 @@ describe('duties', () => {
       party_lecture: 'green', // returned still counts as held
       org_life_meeting: 'open', // superseded; another organisation's finding is not this one's
       member_appraisal: 'yellow',
+      heart_to_heart: 'open',
     })
     expect(lines.find((l) => l.spec.kind === 'committee_meeting')!.held.map((r) => r.id)).toEqual([1])
     expect(lines.find((l) => l.spec.kind === 'theme_day')!.finding!.id).toBe(1)
@@ -270,6 +273,15 @@ describe('duties', () => {
     const past = dutyLines(duties, '2026-09', [], records, '2026-11-20')
     expect(past.find((l) => l.spec.kind === 'theme_day')!.light).toBe('none')
     expect(past.find((l) => l.spec.kind === 'branch_general_meeting')!.cycle.id).toBe('2026-Q3')
+    // 谈心谈话 is done when everyone is covered, which the rule tells from 1 October on: a record in
+    // September leaves it open; in November without a finding it is green, with one yellow.
+    const talk = [summary({ id: 6, kind: 'heart_to_heart', held_on: '2026-09-10', status: 'submitted' })]
+    const talkLight = (month: string, f: ReturnType<typeof finding>[]) =>
+      dutyLines(duties, month, f, talk, '2026-11-20').find((l) => l.spec.kind === 'heart_to_heart')!.light
+    expect(talkLight('2026-09', [])).toBe('open')
+    expect(talkLight('2026-10', [])).toBe('green')
+    expect(talkLight('2026-11', [finding({ id: 7, rule_id: 'orglife.heart_to_heart.yearly', severity: 'yellow' })])).toBe('yellow')
+    expect(dutyLines(duties, '2026-09', [], [], '2026-11-20').find((l) => l.spec.kind === 'heart_to_heart')!.light).toBe('open')
     // A month to come: every cycle is open.
     expect(dutyLines(duties, '2027-01', [], [], '2026-11-20').every((l) => l.light === 'open')).toBe(true)
   })

@@ -205,12 +205,17 @@ export interface DutySpec {
   committee?: boolean
   /** Held by each 党小组. */
   group?: boolean
+  /** Done only when the records of the cycle cover everyone (谈心谈话: every pair of 支委, every
+   *  member with a 支委), which only the rule can tell: the rule judges from `judged_from` (MM-DD)
+   *  of the year on, so before that a record leaves the duty open, not green. */
+  coverage?: { judged_from: string }
 }
 
 /** The duties and their sources (the rule catalogue names them in full): 支部工作条例 第十一条
  *  (党员大会 each quarter), 第十二条 (支委会 each month, where a committee exists), 第十三条
  *  (党小组会 each month); 党员教育管理工作条例 第十六条 (主题党日 each month), 第十七条 (组织生活会
- *  each year), 第十八条 (民主评议党员 each year); 党课 every `orglife.party_lecture_months` (local). */
+ *  each year), 第十八条 (民主评议党员 each year); 党课 every `orglife.party_lecture_months` (local);
+ *  支部工作条例 第十九条 (谈心谈话 each year, with a committee; yellow from 1 October). */
 export function dutySpecs(partyLectureMonths = 3): DutySpec[] {
   return [
     { kind: 'branch_general_meeting', rule_id: 'orglife.branch_meeting.quarterly', title: '支部党员大会', months: 3 },
@@ -220,6 +225,7 @@ export function dutySpecs(partyLectureMonths = 3): DutySpec[] {
     { kind: 'party_lecture', rule_id: 'orglife.party_lecture.periodic', title: '党课', months: partyLectureMonths },
     { kind: 'org_life_meeting', rule_id: 'orglife.org_life_meeting.yearly', title: '组织生活会', months: 12 },
     { kind: 'member_appraisal', rule_id: 'orglife.member_appraisal.yearly', title: '民主评议党员', months: 12 },
+    { kind: 'heart_to_heart', rule_id: 'orglife.heart_to_heart.yearly', title: '谈心谈话', months: 12, committee: true, coverage: { judged_from: '10-01' } },
   ]
 }
 
@@ -311,7 +317,8 @@ export function dutiesOf(org: DutyOrg, specs: DutySpec[]): { spec: DutySpec; org
  * day, or today while the month runs), its finding of the month if any (by rule and organisation),
  * and its counted records in the cycle. A cycle that ended without a record and without a finding
  * is `none`: the rule did not bind it (a branch or committee set up during the cycle), or no check
- * result of that month is kept.
+ * result of that month is kept. A coverage duty (谈心谈话) with records stays `open` until its rule
+ * judges it.
  */
 export function dutyLines(
   duties: { spec: DutySpec; org_id: number; org_name: string }[],
@@ -327,9 +334,10 @@ export function dutyLines(
     const held = records
       .filter((r) => r.kind === spec.kind && r.org_id === org_id && isCounted(r) && r.held_on >= cycle.first_day && r.held_on <= cycle.last_day)
       .sort((a, b) => a.held_on.localeCompare(b.held_on))
+    const judging = !spec.coverage || judged >= `${cycle.first_day.slice(0, 4)}-${spec.coverage.judged_from}`
     let light: DutyLight
     if (finding) light = finding.severity as Light
-    else if (held.length) light = 'green'
+    else if (held.length && judging) light = 'green'
     else if (judged < cycle.last_day) light = 'open'
     else light = 'none'
     return { spec, org_id, org_name, cycle, light, finding, held }

@@ -17,15 +17,27 @@
 namespace zhibu::orglife {
 namespace {
 
-//! The kinds the demo records, with their usual hours and topics.
+//! The kinds the demo records, with their usual hours and topics. `stage` tells the attendance
+//! queries apart two demo records of one kind (the two rounds of 谈心谈话).
 struct DemoKind {
   std::string_view id;
   std::string_view start;
   std::string_view end;
   std::array<std::string_view, 4> topics;
+  std::string_view stage = id;
 };
-enum : std::uint8_t { kTheme, kCommittee, kGroup, kGeneral, kLecture, kOrgLife, kAppraisal };
-constexpr std::array<DemoKind, 7> kDemoKinds = {{
+enum : std::uint8_t {
+  kTheme,
+  kCommittee,
+  kGroup,
+  kGeneral,
+  kLecture,
+  kOrgLife,
+  kAppraisal,
+  kCommitteeTalk,
+  kMemberTalk
+};
+constexpr std::array<DemoKind, 9> kDemoKinds = {{
     {"theme_day",
      "09:00",
      "11:30",
@@ -58,6 +70,19 @@ constexpr std::array<DemoKind, 7> kDemoKinds = {{
      "09:00",
      "11:30",
      {"年度民主评议党员", "年度民主评议党员", "年度民主评议党员", "年度民主评议党员"}},
+    // 谈心谈话 (支部工作条例 第十九条): the 支委 among themselves, then each member with a 支委.
+    {"heart_to_heart",
+     "14:30",
+     "16:30",
+     {"支委班子成员相互谈心谈话", "支委班子成员相互谈心谈话", "支委班子成员相互谈心谈话",
+      "支委班子成员相互谈心谈话"},
+     "heart_to_heart:committee"},
+    {"heart_to_heart",
+     "14:30",
+     "17:30",
+     {"支部委员与党员谈心谈话", "支部委员与党员谈心谈话", "支部委员与党员谈心谈话",
+      "支部委员与党员谈心谈话"},
+     "heart_to_heart:members"},
 }};
 
 enum : std::uint8_t { kDraft, kSubmitted, kReturned, kAccepted, kArchived };
@@ -146,6 +171,27 @@ constexpr std::string_view kCommitteeAttendance =
     "orglife_demo_record r JOIN committee c ON c.org_id = r.org_id AND c.is_current = 1 AND "
     "c.elected_on <= r.held_on JOIN committee_position p ON p.committee_id = c.id WHERE r.id >= $1 "
     "AND r.id <= $2 AND r.kind = 'committee_meeting'";
+//! 谈心谈话 of the committee: every 支委 of the committee current on the day takes part.
+constexpr std::string_view kCommitteeTalkAttendance =
+    "INSERT INTO meeting_attendance (record_id, role, member_id, name, position, status, "
+    "leave_reason, voting, no_vote_reason, hardship, counted_on) SELECT r.id, 'participant', "
+    "p.member_id, p.member_name, p.position, 'present', '', 0, '', 0, CASE WHEN r.counted = 1 THEN "
+    "r.held_on END FROM orglife_demo_record r JOIN committee c ON c.org_id = r.org_id AND "
+    "c.is_current = 1 AND c.elected_on <= r.held_on JOIN committee_position p ON p.committee_id = "
+    "c.id WHERE r.id >= $1 AND r.id <= $2 AND r.kind = 'heart_to_heart:committee' AND "
+    "p.member_id IS NOT NULL";
+//! 谈心谈话 of the members with the 支委: the committee and every member of the branch on the day
+//! take part — those away (流动党员) by telephone or video, the hardship-exempt and those who never
+//! come to meetings visited at home; not those out of contact, the gaps the rule shows.
+constexpr std::string_view kMemberTalkAttendance =
+    "INSERT INTO meeting_attendance (record_id, role, member_id, name, status, leave_reason, "
+    "voting, no_vote_reason, hardship, counted_on) SELECT r.id, 'participant', m.id, m.name, "
+    "'present', '', 0, '', 0, CASE WHEN r.counted = 1 THEN r.held_on END FROM orglife_demo_record "
+    "r JOIN member_span s ON s.org_id = r.org_id AND s.valid_from <= r.held_on AND (s.valid_to IS "
+    "NULL OR s.valid_to > r.held_on) JOIN orglife_demo_member m ON m.id = s.member_id WHERE r.id "
+    ">= "
+    "$1 AND r.id <= $2 AND r.kind = 'heart_to_heart:members' AND (m.gone = '0000' OR m.gone > "
+    "r.held_on)";
 //! The counts kept with each record (as CountAttendance computes them), read back from the
 //! attendance before the records are written.
 constexpr std::string_view kCounts =
@@ -154,7 +200,7 @@ constexpr std::string_view kCounts =
     "hardship = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'absent' AND hardship = 0 THEN 1 ELSE "
     "0 END), SUM(CASE WHEN voting = 1 AND (hardship = 0 OR status = 'present') THEN 1 ELSE 0 END), "
     "SUM(CASE WHEN voting = 1 AND status = 'present' THEN 1 ELSE 0 END) FROM meeting_attendance "
-    "WHERE record_id >= $1 AND record_id <= $2 GROUP BY record_id";
+    "WHERE record_id >= $1 AND record_id <= $2 AND role = 'expected' GROUP BY record_id";
 //! The records' keys, staged so that the attendance can be joined to them before the records are
 //! written with their counts.
 constexpr std::string_view kCreateStaging =
@@ -236,7 +282,8 @@ class PlanRows final : public db::RowSource {
            start,
            end,
            p.held_on,
-           std::string(p.kind == kGroup ? "党员活动室" : "党群服务中心会议室"),
+           std::string(p.kind == kGroup || p.kind >= kCommitteeTalk ? "党员活动室"
+                                                                    : "党群服务中心会议室"),
            h.host,
            h.recorder,
            std::string("一、学习传达；二、讨论；三、工作安排"),
@@ -274,8 +321,9 @@ class KeyRows final : public db::RowSource {
   bool Next(std::vector<db::Value>& row) override {
     if (at_ == plans_.size()) return false;
     const Plan& p = plans_[at_];
-    row = {first_id_ + static_cast<std::int64_t>(at_), p.org_id, std::string(kDemoKinds[p.kind].id),
-           p.held_on, static_cast<std::int64_t>(p.status == kDraft ? 0 : 1)};
+    row = {first_id_ + static_cast<std::int64_t>(at_), p.org_id,
+           std::string(kDemoKinds[p.kind].stage), p.held_on,
+           static_cast<std::int64_t>(p.status == kDraft ? 0 : 1)};
     ++at_;
     return true;
   }
@@ -378,6 +426,16 @@ Result<DemoReport> GenerateDemo(db::Database& database, const std::string& today
           add(kOrgLife, 20);
           add(kAppraisal, 22);
         }
+        // 谈心谈话 where there is a committee: the 支委 in June, the members in September.
+        // Deliberate gaps: one branch in 11 without the first, one in 7 without the second.
+        if (month == 6 && h.committee_since && *h.committee_since <= DayOf(year, month, 10) &&
+            id % 11 != 5) {
+          add(kCommitteeTalk, 10);
+        }
+        if (month == 9 && h.committee_since && *h.committee_since <= DayOf(year, month, 18) &&
+            id % 7 != 3) {
+          add(kMemberTalk, 18);
+        }
       }
     }
 
@@ -441,7 +499,8 @@ Result<DemoReport> GenerateDemo(db::Database& database, const std::string& today
               std::string(kMemberStatus) + std::string(kBranchAttendance),
           std::string(kAttendanceColumns) + "SELECT r.id, 'expected', m.id, m.name, " +
               std::string(kMemberStatus) + std::string(kGroupAttendance),
-          std::string(kCommitteeAttendance)}) {
+          std::string(kCommitteeAttendance), std::string(kCommitteeTalkAttendance),
+          std::string(kMemberTalkAttendance)}) {
       auto added = c.Execute(sql, {first_id, last_id});
       if (!added) return Fail(added.error());
       report.attendance += *added;
