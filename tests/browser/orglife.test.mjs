@@ -28,6 +28,7 @@ import {
   newPage,
   pickOption,
   settle,
+  screenshot,
   shanghaiDate,
   startServer,
 } from './harness.mjs'
@@ -549,6 +550,21 @@ test('the 组织部管理员 returns a record with checklist problems and accept
       'the drill-down lists that branch’s records of that duty in the period',
     )
     if (redRow.cells[duty].message) assert.equal((await detail.locator('[data-test="cell-message"]').textContent()).trim(), redRow.cells[duty].message)
+
+    // Last month's calendar of a branch with a red 主题党日 then (the demo's deliberate gap): its
+    // findings were not kept, the board judges the month; every duty's light is the board's.
+    const lastMonth = shanghaiDate(-(Number(shanghaiDate(0).slice(8, 10)))).slice(0, 7)
+    const missed = await apiGet(page, `api/v1/meetings/board?period=${lastMonth}&duty=theme_day&light=red&page_size=1`)
+    assert.ok(missed.items.length, `a branch without a 主题党日 in ${lastMonth}`)
+    const gap = missed.items[0]
+    await page.goto(`${server.base}#/orglife/calendar?org=${gap.org_id}&month=${lastMonth}`)
+    await page.locator('[data-duty="theme_day"][data-light="red"]').waitFor()
+    assert.equal((await page.locator('[data-duty="theme_day"] [data-test="duty-message"]').textContent()).trim(), gap.cells.theme_day.message)
+    for (const [kind, c] of Object.entries(gap.cells)) {
+      if (kind === 'group_meeting' || (c.light !== 'red' && c.light !== 'yellow')) continue
+      assert.equal(await page.locator(`[data-duty="${kind}"]`).first().getAttribute('data-light'), c.light, `${kind} as on the board`)
+    }
+    await screenshot(page, 'orglife-calendar-last-month')
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
   } finally {
     await browser.close()

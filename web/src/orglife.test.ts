@@ -9,6 +9,7 @@ import {
   cycleOf,
   cycleTitle,
   dutiesOf,
+  boardFindings,
   dutyLines,
   dutySpan,
   dutySpecs,
@@ -282,8 +283,46 @@ describe('duties', () => {
     expect(talkLight('2026-10', [])).toBe('green')
     expect(talkLight('2026-11', [finding({ id: 7, rule_id: 'orglife.heart_to_heart.yearly', severity: 'yellow' })])).toBe('yellow')
     expect(dutyLines(duties, '2026-09', [], [], '2026-11-20').find((l) => l.spec.kind === 'heart_to_heart')!.light).toBe('open')
+    // A month gone by is judged on its last day: a record held after it does not count for it.
+    const later = [summary({ id: 9, kind: 'branch_general_meeting', held_on: '2026-11-05', status: 'accepted' })]
+    expect(dutyLines(duties, '2026-10', [], later, '2026-11-20').find((l) => l.spec.kind === 'branch_general_meeting')!.light).toBe('open')
+    expect(dutyLines(duties, '2026-11', [], later, '2026-11-20').find((l) => l.spec.kind === 'branch_general_meeting')!.light).toBe('green')
     // A month to come: every cycle is open.
     expect(dutyLines(duties, '2027-01', [], [], '2026-11-20').every((l) => l.light === 'open')).toBe(true)
+  })
+})
+
+describe('a month gone by', () => {
+  it('takes the lights from the board: red and yellow cells, each group of the 党小组会 cell', () => {
+    const cell = (light: string, extra: Record<string, unknown> = {}) => ({ light, held: 0, missed: [], last_held: null, due_on: null, message: `${light}!`, finding_id: null, finding_status: null, ...extra })
+    const board = {
+      columns: [
+        { id: 'theme_day', rule_id: 'orglife.theme_day.monthly' },
+        { id: 'group_meeting', rule_id: 'orglife.group_meeting.monthly' },
+        { id: 'committee_meeting', rule_id: 'orglife.committee_meeting.monthly' },
+      ],
+      items: [
+        {
+          org_id: 10,
+          cells: {
+            theme_day: cell('red', { finding_id: 7 }),
+            group_meeting: cell('red', { findings: [{ org_id: 11, name: '一组', light: 'red', message: '一组未开展' }, { org_id: 12, name: '二组', light: 'green' }] }),
+            committee_meeting: cell('green'),
+          },
+        },
+      ],
+    } as unknown as Parameters<typeof boardFindings>[0]
+    expect(boardFindings(board)).toEqual([
+      { id: 7, rule_id: 'orglife.theme_day.monthly', subject_id: 10, severity: 'red', message: 'red!' },
+      { id: 0, rule_id: 'orglife.group_meeting.monthly', subject_id: 11, severity: 'red', message: '一组未开展' },
+    ])
+    const branch = { id: 10, name: '支部', kind: 'branch', has_committee: true, groups: [{ id: 11, name: '一组' }, { id: 12, name: '二组' }] }
+    const lines = dutyLines(dutiesOf(branch, dutySpecs(3)), '2026-09', boardFindings(board), [], '2026-11-20')
+    const light = (kind: string, org = 10) => lines.find((l) => l.spec.kind === kind && l.org_id === org)!.light
+    expect(light('theme_day')).toBe('red')
+    expect(light('group_meeting', 11)).toBe('red')
+    expect(light('group_meeting', 12)).toBe('none')
+    expect(light('committee_meeting')).toBe('none')
   })
 })
 

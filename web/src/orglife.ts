@@ -12,12 +12,14 @@ import type {
   AttendanceCounts,
   AttendanceStatus,
   BallotChoice,
+  DutyBoard,
   Finding,
   Light,
   Meeting,
   MeetingReview,
   MeetingStatus,
   MeetingSummary,
+  Severity,
   Vote,
   VoteOutcome,
 } from './types'
@@ -264,6 +266,34 @@ export function cycleTitle(cycle: Cycle): string {
   return from === to ? `${from}月` : `${from}—${to}月`
 }
 
+/** What a duty's light needs of a finding: a stored one (`GET /api/v1/findings`), or a cell of the
+ *  board computed by the rule's own code for a month gone by (id 0: not stored). */
+export type DutyFinding = Pick<Finding, 'id' | 'rule_id' | 'subject_id' | 'severity' | 'message'>
+
+/**
+ * The red and yellow cells of a board of one branch (`GET /api/v1/meetings/board?org=&period=`) as
+ * findings: the month's judgement by the rules' own code on its last day, for a month whose
+ * findings were not kept (the scans store the current month's). A 党小组会 cell names each group.
+ */
+export function boardFindings(board: Pick<DutyBoard, 'columns' | 'items'>): DutyFinding[] {
+  const out: DutyFinding[] = []
+  const bad = (light: string) => light === 'red' || light === 'yellow'
+  for (const row of board.items) {
+    for (const column of board.columns) {
+      const cell = row.cells[column.id]
+      if (!cell) continue
+      if (cell.findings) {
+        for (const g of cell.findings) {
+          if (bad(g.light)) out.push({ id: g.finding_id ?? 0, rule_id: column.rule_id, subject_id: g.org_id, severity: g.light as Severity, message: g.message ?? '' })
+        }
+      } else if (bad(cell.light)) {
+        out.push({ id: cell.finding_id ?? 0, rule_id: column.rule_id, subject_id: row.org_id, severity: cell.light as Severity, message: cell.message ?? '' })
+      }
+    }
+  }
+  return out
+}
+
 /** An organisation's light for one duty in a month: the compliance findings' red or yellow; green
  *  with a counted record in the cycle; `open` while the cycle runs without one and nothing is due
  *  yet; `none` for a cycle that ended without a record and without a finding. */
@@ -277,7 +307,7 @@ export interface DutyLine {
   cycle: Cycle
   light: DutyLight
   /** The finding that made it red or yellow. */
-  finding: Finding | null
+  finding: DutyFinding | null
   /** The counted records of the cycle, oldest first. */
   held: MeetingSummary[]
 }
@@ -315,7 +345,7 @@ export function dutiesOf(org: DutyOrg, specs: DutySpec[]): { spec: DutySpec; org
 /**
  * The lights of the duties for `month`: each duty's cycle that holds the month (the month's last
  * day, or today while the month runs), its finding of the month if any (by rule and organisation),
- * and its counted records in the cycle. A cycle that ended without a record and without a finding
+ * and its counted records in the cycle up to that day. A cycle that ended without a record and without a finding
  * is `none`: the rule did not bind it (a branch or committee set up during the cycle), or no check
  * result of that month is kept. A coverage duty (谈心谈话) with records stays `open` until its rule
  * judges it.
@@ -323,7 +353,7 @@ export function dutiesOf(org: DutyOrg, specs: DutySpec[]): { spec: DutySpec; org
 export function dutyLines(
   duties: { spec: DutySpec; org_id: number; org_name: string }[],
   month: string,
-  findings: readonly Finding[],
+  findings: readonly DutyFinding[],
   records: readonly MeetingSummary[],
   today: string,
 ): DutyLine[] {
@@ -332,7 +362,7 @@ export function dutyLines(
     const cycle = cycleOf(judged, spec.months)
     const finding = findings.find((f) => f.rule_id === spec.rule_id && f.subject_id === org_id && (f.severity === 'red' || f.severity === 'yellow')) ?? null
     const held = records
-      .filter((r) => r.kind === spec.kind && r.org_id === org_id && isCounted(r) && r.held_on >= cycle.first_day && r.held_on <= cycle.last_day)
+      .filter((r) => r.kind === spec.kind && r.org_id === org_id && isCounted(r) && r.held_on >= cycle.first_day && r.held_on <= cycle.last_day && r.held_on <= judged)
       .sort((a, b) => a.held_on.localeCompare(b.held_on))
     const judging = !spec.coverage || judged >= `${cycle.first_day.slice(0, 4)}-${spec.coverage.judged_from}`
     let light: DutyLight
