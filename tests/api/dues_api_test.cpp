@@ -11,6 +11,7 @@
 
 #include "demo_accounts.h"
 #include "harness.h"
+#include "modules/exchange/xlsx_reader.h"
 
 namespace zhibu::apitest {
 namespace {
@@ -372,6 +373,91 @@ TEST_F(DuesLedgerApiTest, SubtreeTotalsEqualTheSumOfTheBranchLedgers) {
   EXPECT_EQ(remittance.at("share_percent").as_int64(), 5);
   EXPECT_EQ(remittance.at("due_by").as_string(),
             std::to_string(std::stoi(TodayInShanghai().substr(0, 4)) + 1) + "-04-30");
+}
+
+//! The Excel exports carry the page's figures: the branch ledger row by row with its 合计, the
+//! county's totals by branch, every page of the arrears; out of scope is 404, a bad month 400.
+TEST_F(DuesLedgerApiTest, ExcelExportsCarryTheSameFiguresAsTheReports) {
+  auto rows_of = [](const HttpResult& r) {
+    std::vector<std::vector<std::string>> rows;
+    EXPECT_EQ(r.headers.at("content-type"),
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_NE(r.headers.at("content-disposition").find("attachment"), std::string::npos);
+    auto reader = exchange::ReadXlsx(r.body);
+    EXPECT_TRUE(reader.has_value()) << reader.error().message;
+    if (!reader) return rows;
+    exchange::Row row;
+    while (true) {
+      auto more = (*reader)->Next(row);
+      EXPECT_TRUE(more.has_value());
+      if (!more || !*more) break;
+      rows.push_back(row.cells);
+    }
+    return rows;
+  };
+  std::int64_t branch =
+      secretary_->Get("/api/v1/orgs/roots").Json().at("items").as_array()[0].at("id").as_int64();
+  std::string query = "?org=" + std::to_string(branch) + "&month=" + Month(-1);
+  json::value ledger = admin_->Get("/api/v1/dues/ledger" + query).Json();
+  auto file = admin_->Get("/api/v1/dues/ledger/export" + query);
+  ASSERT_EQ(file.status, 200) << file.body;
+  auto rows = rows_of(file);
+  const auto& items = ledger.at("items").as_array();
+  ASSERT_EQ(rows.size(), items.size() + 2) << "header, one row per member, 合计";
+  EXPECT_EQ(rows[0][1], "姓名");
+  EXPECT_EQ(rows[0][5], "应交（元）");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& line = items[i];
+    EXPECT_EQ(rows[i + 1][1], line.at("name").as_string());
+    EXPECT_EQ(rows[i + 1][5],
+              line.at("due").is_null() ? "未核定基数" : std::string(line.at("due").as_string()));
+    EXPECT_EQ(rows[i + 1][6], line.at("paid").as_string());
+    EXPECT_EQ(rows[i + 1][7], line.at("owed").as_string());
+  }
+  const auto& total = ledger.at("totals");
+  EXPECT_EQ(rows.back()[0], "合计");
+  EXPECT_EQ(rows.back()[5], total.at("due").as_string());
+  EXPECT_EQ(rows.back()[6], total.at("paid").as_string());
+  EXPECT_EQ(rows.back()[7], total.at("owed").as_string());
+  EXPECT_NE(total.at("paid").as_string(), "0.00") << "the demo town has a ledger";
+
+  std::int64_t county =
+      admin_->Get("/api/v1/orgs/roots").Json().at("items").as_array()[0].at("id").as_int64();
+  std::string county_query = "?org=" + std::to_string(county) + "&month=" + Month(-1);
+  json::value totals = admin_->Get("/api/v1/dues/totals" + county_query).Json();
+  auto totals_file = admin_->Get("/api/v1/dues/totals/export" + county_query);
+  ASSERT_EQ(totals_file.status, 200) << totals_file.body;
+  auto totals_rows = rows_of(totals_file);
+  ASSERT_EQ(totals_rows.size(), totals.at("branches").as_array().size() + 2);
+  EXPECT_EQ(totals_rows.back()[2], std::to_string(totals.at("totals").at("members").as_int64()));
+  EXPECT_EQ(totals_rows.back()[5], totals.at("totals").at("paid").as_string());
+
+  json::value arrears =
+      admin_->Get("/api/v1/dues/arrears?org=" + std::to_string(county) + "&page_size=5").Json();
+  auto arrears_file = admin_->Get("/api/v1/dues/arrears/export?org=" + std::to_string(county));
+  ASSERT_EQ(arrears_file.status, 200) << arrears_file.body;
+  auto arrears_rows = rows_of(arrears_file);
+  ASSERT_GT(arrears.at("total").as_int64(), 5) << "more than one page";
+  ASSERT_EQ(static_cast<std::int64_t>(arrears_rows.size()), arrears.at("total").as_int64() + 1)
+      << "every page";
+  const auto& first = arrears.at("items").as_array()[0];
+  EXPECT_EQ(arrears_rows[1][1], first.at("name").as_string());
+  EXPECT_EQ(arrears_rows[1][5], first.at("owed").as_string());
+  EXPECT_EQ(arrears_rows[1][6], std::to_string(first.at("unpaid_run").as_array().size()));
+
+  // The 支部书记: not the county's totals, not another branch's ledger; a bad month names it.
+  EXPECT_EQ(secretary_->Get("/api/v1/dues/totals/export" + county_query).status, 404);
+  std::int64_t other = 0;
+  for (const auto& b : totals.at("branches").as_array()) {
+    if (b.at("org_id").as_int64() != branch) other = b.at("org_id").as_int64();
+  }
+  ASSERT_NE(other, 0);
+  EXPECT_EQ(secretary_->Get("/api/v1/dues/ledger/export?org=" + std::to_string(other)).status, 404);
+  auto bad = secretary_->Get("/api/v1/dues/ledger/export?org=" + std::to_string(branch) +
+                             "&month=2026-13");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json().at("error").at("field").as_string(), "month");
+  EXPECT_EQ(secretary_->Get("/api/v1/dues/ledger/export" + query).status, 200);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 #include "modules/exchange/records.h"
 #include "modules/exchange/tabular.h"
 #include "modules/exchange/xlsx_reader.h"
-#include "modules/exchange/xlsx_writer.h"
+#include "platform/document/xlsx_writer.h"
 #include "platform/identity/id_number.h"
 
 namespace zhibu::apitest {
@@ -175,7 +175,7 @@ TEST_F(ExchangeApiTest, ExcelWithOneBadChecksumImportsNothingThenTheFixedFileImp
   rows[kBad][id_column] = bad_id;
   std::int64_t before = BranchMembers();
 
-  auto failed = Import(*admin_, "xlsx", exchange::XlsxBytes("党员名册", header, rows).value());
+  auto failed = Import(*admin_, "xlsx", document::XlsxBytes("党员名册", header, rows).value());
   EXPECT_EQ(failed.at("status"), "failed");
   EXPECT_EQ(failed.at("total_rows").as_int64(), 1000);
   auto errors = failed.at("errors").as_array();
@@ -189,7 +189,7 @@ TEST_F(ExchangeApiTest, ExcelWithOneBadChecksumImportsNothingThenTheFixedFileImp
   EXPECT_EQ(BranchMembers(), before) << "nothing was imported";
 
   rows[kBad][id_column] = good_id;
-  auto done = Import(*admin_, "xlsx", exchange::XlsxBytes("党员名册", header, rows).value());
+  auto done = Import(*admin_, "xlsx", document::XlsxBytes("党员名册", header, rows).value());
   EXPECT_EQ(done.at("status"), "done") << boost::json::serialize(done);
   EXPECT_EQ(done.at("imported").as_int64(), 1000);
   EXPECT_EQ(BranchMembers(), before + 1000);
@@ -198,7 +198,7 @@ TEST_F(ExchangeApiTest, ExcelWithOneBadChecksumImportsNothingThenTheFixedFileImp
   EXPECT_EQ(found.at("items").as_array()[0].at("name").as_string(), rows[kBad][0]);
 
   // The same file again: every row is a duplicate of the registry.
-  auto again = Import(*admin_, "xlsx", exchange::XlsxBytes("党员名册", header, rows).value());
+  auto again = Import(*admin_, "xlsx", document::XlsxBytes("党员名册", header, rows).value());
   EXPECT_EQ(again.at("status"), "failed");
   EXPECT_EQ(again.at("errors").as_array().size(), 1000u);
   EXPECT_EQ(BranchMembers(), before + 1000);
@@ -262,7 +262,7 @@ TEST_F(ExchangeApiTest, ChineseTextSurvivesAnExcelRoundTrip) {
   p.work_unit = "涪陵区“两新”组织党群服务中心（第一分部）";
   p.address = "重庆市涪陵区𠀋街 1 号";  // a character outside the BMP
   std::vector<std::vector<std::string>> rows = {RowFor(header, p, branch_code_, branch_name_)};
-  auto done = Import(*admin_, "xlsx", exchange::XlsxBytes("党员名册", header, rows).value());
+  auto done = Import(*admin_, "xlsx", document::XlsxBytes("党员名册", header, rows).value());
   ASSERT_EQ(done.at("status"), "done") << boost::json::serialize(done);
 
   auto exported = admin_->Get("/api/v1/members/export?org=" + std::to_string(branch_id_) +

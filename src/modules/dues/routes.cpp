@@ -1,8 +1,13 @@
 #include "modules/dues/routes.h"
 
+#include <limits>
+
 #include "modules/dues/dues_store.h"
+#include "modules/dues/exports.h"
 #include "modules/dues/quote.h"
 #include "modules/org/scoped_route.h"
+#include "platform/audit/audit_trail.h"
+#include "platform/document/xlsx_writer.h"
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
 
@@ -277,16 +282,58 @@ void RegisterRoutes(ModuleContext& context) {
   auto month_of = [](const Request& r, const std::string& today) {
     return r.QueryParam("month").value_or(today.substr(0, 7));
   };
-  add_org_read(
-      "/api/v1/dues/ledger", "支部党费收缴台账（某月）",
-      [month_of](ScopedCall& call, const Request& r, std::int64_t org, const std::string& today) {
-        return BranchLedger(call.connection, call.scope, org, month_of(r, today), today);
-      });
-  add_org_read(
-      "/api/v1/dues/totals", "下级各支部党费收缴汇总（某月）",
-      [month_of](ScopedCall& call, const Request& r, std::int64_t org, const std::string& today) {
-        return SubtreeLedger(call.connection, call.scope, org, month_of(r, today), today);
-      });
+  // The same report as an Excel workbook at `{path}/export`: computed by the same function in
+  // the caller's scope, recorded in the audit trail (names and amounts leave the system) before
+  // the file is sent.
+  auto add_org_export = [&](std::string path, std::string report, std::string summary, auto run,
+                            auto to_sheet) {
+    router.Add(
+        Method::kGet, std::move(path),
+        [&identity, &db, report, run, to_sheet](Request& r) {
+          auto org = OrgQuery(r);
+          if (!org) return http::ErrorResponse(org.error(), r);
+          auto caller = auth::Require(identity, db, r, kReadPermission);
+          if (!caller) return http::ErrorResponse(caller.error(), r);
+          std::string today = TodayShanghai();
+          auto sheet = db.Read([&](db::Connection& c) -> Result<ExportSheet> {
+            auto scope = org::SubtreeScope::For(c, *caller, kReadPermission);
+            if (!scope) return Fail(scope.error());
+            ScopedCall call{c, *scope, *caller, r};
+            auto done = run(call, r, *org, today);
+            if (!done) return Fail(done.error());
+            return to_sheet(*done);
+          });
+          if (!sheet) return http::ErrorResponse(sheet.error(), r);
+          auto bytes = WorkbookBytes(*sheet);
+          if (!bytes) return http::ErrorResponse(bytes.error(), r);
+          auto logged =
+              audit::AppendAlone(db, {caller->AsActor(r.client_address),
+                                      "dues.export",
+                                      "org:" + std::to_string(*org),
+                                      "success",
+                                      {{"report", report},
+                                       {"rows", static_cast<std::int64_t>(sheet->rows.size())},
+                                       {"month", r.QueryParam("month").value_or("")}}});
+          if (!logged) return http::ErrorResponse(logged.error(), r);
+          return http::Response::Download(
+              std::move(*bytes), std::string(document::kXlsxContentType), sheet->file_name);
+        },
+        std::move(summary));
+  };
+  auto ledger = [month_of](ScopedCall& call, const Request& r, std::int64_t org,
+                           const std::string& today) {
+    return BranchLedger(call.connection, call.scope, org, month_of(r, today), today);
+  };
+  auto totals = [month_of](ScopedCall& call, const Request& r, std::int64_t org,
+                           const std::string& today) {
+    return SubtreeLedger(call.connection, call.scope, org, month_of(r, today), today);
+  };
+  add_org_read("/api/v1/dues/ledger", "支部党费收缴台账（某月）", ledger);
+  add_org_export("/api/v1/dues/ledger/export", "ledger", "导出支部党费收缴台账（Excel）", ledger,
+                 LedgerSheet);
+  add_org_read("/api/v1/dues/totals", "下级各支部党费收缴汇总（某月）", totals);
+  add_org_export("/api/v1/dues/totals/export", "totals", "导出下级各支部党费收缴汇总（Excel）",
+                 totals, TotalsSheet);
   add_org_read("/api/v1/dues/arrears", "欠交党费的党员（近 12 个月）",
                [](ScopedCall& call, const Request& r, std::int64_t org,
                   const std::string& today) -> Result<boost::json::object> {
@@ -295,6 +342,13 @@ void RegisterRoutes(ModuleContext& context) {
                  return Arrears(call.connection, call.scope, org, today, paging->first,
                                 paging->second);
                });
+  add_org_export(
+      "/api/v1/dues/arrears/export", "arrears", "导出欠交党费名单（Excel，全部页）",
+      [](ScopedCall& call, const Request&, std::int64_t org, const std::string& today) {
+        return Arrears(call.connection, call.scope, org, today, 1,
+                       std::numeric_limits<std::int32_t>::max());
+      },
+      ArrearsSheet);
   add_org_read(
       "/api/v1/dues/remittance", "党费上缴报告（某年，第十五、十六条）",
       [](ScopedCall& call, const Request& r, std::int64_t org,

@@ -11,7 +11,7 @@
 #include "modules/exchange/tabular.h"
 #include "modules/exchange/templates.h"
 #include "modules/exchange/xlsx_reader.h"
-#include "modules/exchange/xlsx_writer.h"
+#include "platform/document/xlsx_writer.h"
 
 namespace zhibu::exchange {
 namespace {
@@ -113,7 +113,7 @@ TEST(XlsxTest, LibxlsxwriterFileReadsBackWithChineseText) {
     rows.push_back({"欧阳修" + std::to_string(i), "11010519491231002X",
                     i % 2 ? "中共红星村支部委员会 & <第一>党小组" : ""});
   }
-  auto bytes = XlsxBytes("党员名册", header, rows);
+  auto bytes = document::XlsxBytes("党员名册", header, rows);
   ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
   auto reader = ReadXlsx(*bytes);
   ASSERT_TRUE(reader.has_value()) << reader.error().message;

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "modules/exchange/xlsx_writer.h"
+#include "platform/document/xlsx_writer.h"
 
 namespace zhibu::exchange {
 namespace {
@@ -52,14 +52,14 @@ class JsonlSink final : public TableSink {
 
 class XlsxSink final : public TableSink {
  public:
-  explicit XlsxSink(std::unique_ptr<XlsxWriter> writer) : writer_(std::move(writer)) {}
+  explicit XlsxSink(std::unique_ptr<document::XlsxWriter> writer) : writer_(std::move(writer)) {}
   Result<void> Add(const std::vector<std::string>& cells) override {
     return writer_->AddRow(cells);
   }
   Result<void> Finish() override { return writer_->Close(); }
 
  private:
-  std::unique_ptr<XlsxWriter> writer_;
+  std::unique_ptr<document::XlsxWriter> writer_;
 };
 
 }  // namespace
@@ -73,7 +73,7 @@ Result<std::unique_ptr<TableSink>> OpenSink(FileFormat format, const SinkColumns
     case FileFormat::kJsonl:
       return std::unique_ptr<TableSink>(std::make_unique<JsonlSink>(out, columns));
     case FileFormat::kXlsx: {
-      auto writer = XlsxWriter::Create(xlsx_path, sheet, columns.titles);
+      auto writer = document::XlsxWriter::Create(xlsx_path, sheet, columns.titles);
       if (!writer) return Fail(writer.error());
       return std::unique_ptr<TableSink>(std::make_unique<XlsxSink>(std::move(*writer)));
     }

@@ -9,7 +9,7 @@
 
 #include "modules/exchange/member_export.h"
 #include "modules/exchange/org_exchange.h"
-#include "modules/exchange/xlsx_writer.h"
+#include "platform/document/xlsx_writer.h"
 
 namespace zhibu::exchange {
 
@@ -19,7 +19,7 @@ Result<std::string> TemplateBytes(std::string_view kind, FileFormat format) {
     case FileFormat::kCsv:
       return std::string(kUtf8Bom) + CsvRecord(columns.titles);
     case FileFormat::kXlsx:
-      return XlsxBytes(kind == "orgs" ? "党组织" : "党员名册", columns.titles, {});
+      return document::XlsxBytes(kind == "orgs" ? "党组织" : "党员名册", columns.titles, {});
     case FileFormat::kJsonl:
       break;
   }

@@ -1,15 +1,14 @@
-#include "modules/exchange/xlsx_writer.h"
+#include "platform/document/xlsx_writer.h"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "modules/exchange/templates.h"
-
-namespace zhibu::exchange {
+namespace zhibu::document {
 
 struct XlsxWriter::Impl {
   lxw_workbook* workbook = nullptr;
@@ -37,6 +36,14 @@ double WidthOf(const std::string& text) {
     }
   }
   return width;
+}
+
+//! A path in the temporary directory no other call of this process uses.
+std::string TemporaryXlsxPath() {
+  static std::atomic<std::uint64_t> counter{0};
+  return (std::filesystem::temp_directory_path() /
+          ("zhibu-xlsx-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".xlsx"))
+      .string();
 }
 
 }  // namespace
@@ -100,7 +107,7 @@ Result<void> XlsxWriter::Close() {
 
 Result<std::string> XlsxBytes(const std::string& sheet, const std::vector<std::string>& header,
                               const std::vector<std::vector<std::string>>& rows) {
-  std::string path = TemporaryPath("xlsx", ".xlsx");
+  std::string path = TemporaryXlsxPath();
   std::string bytes;
   {
     auto writer = XlsxWriter::Create(path, sheet, header);
@@ -124,4 +131,4 @@ Result<std::string> XlsxBytes(const std::string& sheet, const std::vector<std::s
   return bytes;
 }
 
-}  // namespace zhibu::exchange
+}  // namespace zhibu::document

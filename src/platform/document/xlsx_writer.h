@@ -5,11 +5,16 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/error/error.h"
 
-namespace zhibu::exchange {
+namespace zhibu::document {
+
+//! The media type of an .xlsx workbook.
+inline constexpr std::string_view kXlsxContentType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 class XlsxWriter {
  public:
@@ -37,4 +42,4 @@ class XlsxWriter {
 Result<std::string> XlsxBytes(const std::string& sheet, const std::vector<std::string>& header,
                               const std::vector<std::vector<std::string>>& rows);
 
-}  // namespace zhibu::exchange
+}  // namespace zhibu::document
