@@ -85,15 +85,16 @@ constexpr std::string_view kSubtreeMembers =
     "member_span s WHERE s.member_id = m.id), (SELECT MIN(s.valid_from) FROM member_span s WHERE "
     "s.member_id = m.id AND s.org_id + 0 = m.org_id) FROM member m WHERE m.org_path >= $1 AND "
     "m.org_path < $2 AND m.status IN ('full', 'probationary') AND m.departed_on IS NULL";
-//! The same for a whole tree, in one grouped pass: the member table read in id order, and with
-//! it each member's spans in the same order (member_span_member), rather than both sought at
-//! random in the order of the paths.
+//! The same for a whole tree, in two sequential passes merged by member id: the tree's members
+//! in id order (`org_path || ''` keeps SQLite from walking the path index and sorting: it reads
+//! the table in its own order) and every span in member order (member_span_member), instead of
+//! two seeks per member at random (0.6 s over the city; 0.25 s).
 constexpr std::string_view kTreeMembers =
-    "SELECT m.id, m.name, m.org_id, m.org_path, m.hardship, MIN(s.valid_from), MIN(CASE WHEN "
-    "s.org_id = m.org_id THEN s.valid_from END) FROM member m LEFT JOIN member_span s ON "
-    "s.member_id = m.id WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status IN ('full', "
-    "'probationary') AND m.departed_on IS NULL GROUP BY m.id, m.name, m.org_id, m.org_path, "
-    "m.hardship";
+    "SELECT m.id, m.name, m.org_id, m.org_path, m.hardship FROM member m WHERE m.org_path || '' "
+    ">= $1 AND m.org_path || '' < $2 AND m.status IN ('full', 'probationary') AND m.departed_on IS "
+    "NULL ORDER BY m.id";
+constexpr std::string_view kAllSpans =
+    "SELECT member_id, org_id, valid_from FROM member_span ORDER BY member_id, valid_from";
 //! Members of the subtree (not hardship-exempt: 党员教育管理工作条例 第二十三条) with no
 //! organisational life anywhere after $4 up to $3, and their last one on or before $3 (NULL when
 //! none). One index seek per member (meeting_attendance_member), the last life only for those
@@ -244,7 +245,8 @@ struct SubtreeMembers {
 
 Result<std::shared_ptr<SubtreeMembers>> Members(ScanContext& ctx) {
   return ctx.Memo<SubtreeMembers>("orglife.members", [&]() -> Result<SubtreeMembers> {
-    auto rows = ctx.connection.Query(WholeTree(ctx) ? kTreeMembers : kSubtreeMembers,
+    const bool whole_tree = WholeTree(ctx);
+    auto rows = ctx.connection.Query(whole_tree ? kTreeMembers : kSubtreeMembers,
                                      {ctx.path_from, ctx.path_to});
     if (!rows) return Fail(rows.error());
     SubtreeMembers out;
@@ -252,9 +254,28 @@ Result<std::shared_ptr<SubtreeMembers>> Members(ScanContext& ctx) {
     out.index.reserve(rows->size());
     for (std::size_t i = 0; i < rows->size(); ++i) {
       out.index[rows->Int(i, 0)] = out.members.size();
-      out.members.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3),
-                             rows->Int(i, 4) != 0, rows->OptionalText(i, 5),
-                             rows->OptionalText(i, 6)});
+      MemberFacts m{rows->Int(i, 0),      rows->Text(i, 1), rows->Int(i, 2), rows->Text(i, 3),
+                    rows->Int(i, 4) != 0, std::nullopt,     std::nullopt};
+      if (!whole_tree) {
+        m.first_day = rows->OptionalText(i, 5);
+        m.first_day_in_org = rows->OptionalText(i, 6);
+      }
+      out.members.push_back(std::move(m));
+    }
+    if (!whole_tree) return out;
+    // Both lists ascend by member id (the spans of one member by date): the first span is the
+    // first day in the deployment, the first in the member's organisation the first day there.
+    auto spans = ctx.connection.Query(kAllSpans);
+    if (!spans) return Fail(spans.error());
+    std::size_t at = 0;
+    for (MemberFacts& m : out.members) {
+      while (at < spans->size() && spans->Int(at, 0) < m.id) ++at;
+      for (; at < spans->size() && spans->Int(at, 0) == m.id; ++at) {
+        if (!m.first_day) m.first_day = spans->Text(at, 2);
+        if (!m.first_day_in_org && spans->Int(at, 1) == m.org_id) {
+          m.first_day_in_org = spans->Text(at, 2);
+        }
+      }
     }
     return out;
   });
