@@ -15,8 +15,13 @@
 #   3. `zhibu check` once (scan + reconciliation with the stored findings: the daily job's work);
 #   4. the incremental path: `zhibu check --org CODE` for branches of several sizes — the same
 #      Rescan the server runs for a subtree marked by a write (scan + reconcile of that subtree).
+# With --against BIN (another build of zhibu, e.g. main's), step 2 also runs that binary's dry
+# run N times, interleaved with this build's, and compares its findings, sorted, with scan 1's: a
+# same-run reference for a change to the engine or the rules (also CPU time, steadier than wall
+# time on a shared machine).
 #
 # Usage: bench/city-check.sh [-n N] [--db PATH] [--period P] [--scale city|county] [--keep]
+#                            [--against BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=5
@@ -24,6 +29,7 @@ db=""
 period=""
 scale=city
 keep=0
+against=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) n="$2"; shift 2 ;;
@@ -31,7 +37,8 @@ while [ $# -gt 0 ]; do
     --period) period="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [-n N] [--db PATH] [--period P] [--scale city|county] [--keep]" >&2; exit 2 ;;
+    --against) against="$(realpath "$2")"; shift 2 ;;
+    *) echo "usage: $0 [-n N] [--db PATH] [--period P] [--scale city|county] [--keep] [--against BIN]" >&2; exit 2 ;;
   esac
 done
 bin="$(realpath "${ZHIBU_BENCH_BUILD_DIR:-build/release}")/zhibu"
@@ -82,21 +89,42 @@ rm -f "$db.reference-ms"
 engine_ms() { sed -n 's/.*扫描 \([0-9.]*\) ms，保存 \([0-9.]*\) ms.*/\1 \2/p' "$1"; }
 
 # 2. Full scans, dry run: timing and byte-identical output.
-scans=()
-for i in $(seq 1 "$n"); do
+# Runs `$1 check --dry-run` into $2.jsonl / $2.err; prints "engine_ms wall_ms cpu_s".
+dry_run() {
+  local start end
   start=$(date +%s.%N)
-  "$bin" check --db "sqlite:$db" --dry-run "${period_args[@]}" >"$work/scan$i.jsonl" 2>"$work/scan$i.err"
+  /usr/bin/time -f "%U %S" -o "$2.cpu" "$1" check --db "sqlite:$db" --dry-run "${period_args[@]}" \
+    >"$2.jsonl" 2>"$2.err"
   end=$(date +%s.%N)
-  read -r scan_ms _ < <(engine_ms "$work/scan$i.err")
-  wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", (e - s) * 1000 }')
+  read -r scan_ms _ < <(engine_ms "$2.err")
+  awk -v s="$start" -v e="$end" -v m="$scan_ms" '{ printf "%s %.0f %.2f\n", m, (e - s) * 1000, $1 + $2 }' "$2.cpu"
+}
+scans=()
+others=()
+for i in $(seq 1 "$n"); do
+  read -r scan_ms wall cpu < <(dry_run "$bin" "$work/scan$i")
   scans+=("$scan_ms")
   same="identical to scan 1"
   if [ "$i" -gt 1 ] && ! cmp -s "$work/scan1.jsonl" "$work/scan$i.jsonl"; then
     same="DIFFERS from scan 1"
   fi
   [ "$i" = 1 ] && same="$(wc -l <"$work/scan1.jsonl") findings, sha256 $(sha256sum "$work/scan1.jsonl" | cut -c1-16)"
-  echo "full scan $i: engine ${scan_ms} ms, process wall ${wall} ms; $same"
+  echo "full scan $i: engine ${scan_ms} ms, process wall ${wall} ms, CPU ${cpu} s; $same"
+  if [ -n "$against" ]; then
+    read -r other_ms other_wall other_cpu < <(dry_run "$against" "$work/against$i")
+    others+=("$other_ms")
+    if cmp -s <(sort "$work/scan1.jsonl") <(sort "$work/against$i.jsonl"); then
+      same="the same findings as scan 1 (sorted)"
+    else
+      same="findings DIFFER from scan 1"
+    fi
+    echo "  against $against: engine ${other_ms} ms, process wall ${other_wall} ms, CPU ${other_cpu} s; $same"
+  fi
 done
+if [ -n "$against" ]; then
+  printf '%s\n' "${others[@]}" | sort -n | awk '
+    { v[NR] = $1 } END { printf "against: full scan median %.1f ms\n", v[int((NR + 1) / 2)] }'
+fi
 printf '%s\n' "${scans[@]}" | sort -n | awk -v ref="$reference" '
   { v[NR] = $1 } END { m = v[int((NR + 1) / 2)]; printf "full scan median: %.1f ms (target < 2000 ms); %.1f× the raw pass\n", m, m / ref }'
 echo "by rule:"

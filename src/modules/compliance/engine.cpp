@@ -19,19 +19,34 @@
 namespace zhibu::compliance {
 namespace {
 
+//! The stored findings of a period in a subtree, with what a scan may refresh (to tell whether
+//! a finding found again changed).
 constexpr std::string_view kStoredInSubtree =
-    "SELECT id, rule_id, subject_kind, subject_id, status FROM finding WHERE period = $1 AND "
+    "SELECT id, rule_id, subject_kind, subject_id, status, subject_name, org_id, org_path, "
+    "severity, message, facts, last_seen, resolved_on FROM finding WHERE period = $1 AND "
     "org_path >= $2 AND org_path < $3";
-constexpr std::string_view kInsertFinding =
+//! Stored findings of a period for one rule's subjects, wherever they lie (a subject that moved
+//! into the subtree keeps its finding): `subject_id IN (` + a list of placeholders from $4 + `)`.
+constexpr std::string_view kStoredOfSubjects =
+    "SELECT id, subject_id FROM finding WHERE period = $1 AND rule_id = $2 AND subject_kind = $3 "
+    "AND subject_id IN (";
+//! New findings: `VALUES` + one `($2 … , $1, $1, 'open')` per finding ($1 the day).
+constexpr std::string_view kInsertFindings =
     "INSERT INTO finding (rule_id, subject_kind, subject_id, subject_name, period, org_id, "
-    "org_path, severity, message, facts, first_seen, last_seen, status) VALUES ($1, $2, $3, $4, "
-    "$5, $6, $7, $8, $9, $10, $11, $11, 'open')";
+    "org_path, severity, message, facts, first_seen, last_seen, status) VALUES ";
 constexpr std::string_view kRefreshFinding =
     "UPDATE finding SET subject_name = $2, org_id = $3, org_path = $4, severity = $5, message = "
     "$6, facts = $7, last_seen = $8, status = CASE WHEN status = 'resolved' THEN 'open' ELSE "
     "status END, resolved_on = NULL WHERE id = $1";
-constexpr std::string_view kResolveFinding =
-    "UPDATE finding SET status = 'resolved', resolved_on = $2 WHERE id = $1";
+//! Findings seen again unchanged: `id IN (` + placeholders from $2 + `)`.
+constexpr std::string_view kSeenFindings = "UPDATE finding SET last_seen = $1 WHERE id IN (";
+//! Findings the data no longer supports: `id IN (` + placeholders from $2 + `)`.
+constexpr std::string_view kResolveFindings =
+    "UPDATE finding SET status = 'resolved', resolved_on = $1 WHERE id IN (";
+//! Rows per batched statement. Batches are cut to powers of two up to this (256, 128, …, 1), so
+//! that a connection prepares and caches at most nine statements of each kind: 256 findings of
+//! 10 values are 2,561 parameters, well under SQLite's 32,766 and PostgreSQL's 65,535.
+constexpr std::size_t kBatchRows = 256;
 constexpr std::string_view kSelectFinding =
     "SELECT f.id, f.rule_id, f.subject_kind, f.subject_id, f.subject_name, f.period, f.org_id, "
     "o.name, f.severity, f.message, f.facts, f.first_seen, f.last_seen, f.status, f.note, "
@@ -179,55 +194,165 @@ std::string FindingLine(const Finding& f, const std::string& period) {
   return boost::json::serialize(j);
 }
 
+namespace {
+
+//! The size of the next batch of the `left` rows: the largest power of two ≤ min(left,
+//! kBatchRows).
+std::size_t BatchSize(std::size_t left) {
+  std::size_t n = kBatchRows;
+  while (n > left) n /= 2;
+  return n;
+}
+
+//! `$first, $first+1, …` for `count` placeholders, and `)`.
+std::string Placeholders(std::size_t first, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out += (i == 0 ? "$" : ", $") + std::to_string(first + i);
+  }
+  return out + ")";
+}
+
+//! Runs `sql_head` + the placeholders of `ids` (after the leading `head` values) in batches.
+Result<void> ForIdBatches(db::Connection& c, std::string_view sql_head,
+                          const std::vector<db::Value>& head,
+                          const std::vector<std::int64_t>& ids) {
+  for (std::size_t at = 0; at < ids.size();) {
+    std::size_t n = BatchSize(ids.size() - at);
+    std::vector<db::Value> params = head;
+    for (std::size_t i = 0; i < n; ++i) params.emplace_back(ids[at + i]);
+    auto done = c.Execute(std::string(sql_head) + Placeholders(head.size() + 1, n),
+                          std::span<const db::Value>(params));
+    if (!done) return Fail(done.error());
+    at += n;
+  }
+  return {};
+}
+
+//! A stored finding as the reconciliation compares it with one found again.
+struct Stored {
+  std::int64_t id = 0;
+  std::string status;
+  std::string subject_name;
+  std::int64_t org_id = 0;
+  std::string org_path;
+  std::string severity;
+  std::string message;
+  std::string facts;
+  std::string last_seen;
+  bool resolved_on_null = true;
+};
+
+}  // namespace
+
 Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& findings,
                                 const std::string& root_path, const Period& period,
                                 const std::string& today) {
   auto stored = c.Query(kStoredInSubtree, {period.id, root_path, SubtreeEndOf(root_path)});
   if (!stored) return Fail(stored.error());
   using Key = std::tuple<std::string, std::string, std::int64_t>;
-  std::map<Key, std::pair<std::int64_t, std::string>> existing;
+  std::map<Key, Stored> existing;
   for (std::size_t i = 0; i < stored->size(); ++i) {
-    existing[{stored->Text(i, 1), stored->Text(i, 2), stored->Int(i, 3)}] = {stored->Int(i, 0),
-                                                                             stored->Text(i, 4)};
+    existing[{stored->Text(i, 1), stored->Text(i, 2), stored->Int(i, 3)}] = {
+        stored->Int(i, 0),   stored->Text(i, 4),   stored->Text(i, 5), stored->Int(i, 6),
+        stored->Text(i, 7),  stored->Text(i, 8),   stored->Text(i, 9), stored->Text(i, 10),
+        stored->Text(i, 11), stored->IsNull(i, 12)};
   }
   ReconcileReport report;
   report.found = static_cast<std::int64_t>(findings.size());
+  // Each finding found again is refreshed: one statement per changed finding, the unchanged
+  // ones (most, day after day) only marked seen, in batches.
+  std::vector<const Finding*> fresh;
+  std::vector<std::int64_t> seen;
   for (const auto& f : findings) {
-    std::string facts = boost::json::serialize(f.facts);
     auto at = existing.find({f.rule_id, f.subject_kind, f.subject_id});
     if (at == existing.end()) {
-      // The subject may have a stored finding for this period outside the subtree (it moved in):
-      // update it in place.
-      auto other = c.Query(
-          "SELECT id FROM finding WHERE rule_id = $1 AND subject_kind = $2 AND subject_id = $3 "
-          "AND period = $4",
-          {f.rule_id, f.subject_kind, f.subject_id, period.id});
-      if (!other) return Fail(other.error());
-      if (!other->empty()) {
-        auto done = c.Execute(kRefreshFinding, {other->Int(0, 0), f.subject_name, f.org_id,
-                                                f.org_path, f.severity, f.message, facts, today});
-        if (!done) return Fail(done.error());
-        continue;
-      }
-      auto done = c.Execute(kInsertFinding,
-                            {f.rule_id, f.subject_kind, f.subject_id, f.subject_name, period.id,
-                             f.org_id, f.org_path, f.severity, f.message, facts, today});
-      if (!done) return Fail(done.error());
-      ++report.opened;
-    } else {
-      if (at->second.second == "resolved") ++report.opened;
-      auto done = c.Execute(kRefreshFinding, {at->second.first, f.subject_name, f.org_id,
-                                              f.org_path, f.severity, f.message, facts, today});
-      if (!done) return Fail(done.error());
-      existing.erase(at);
+      fresh.push_back(&f);
+      continue;
     }
+    const Stored& s = at->second;
+    std::string facts = boost::json::serialize(f.facts);
+    if (s.status == "resolved") ++report.opened;
+    if (s.status != "resolved" && s.resolved_on_null && s.subject_name == f.subject_name &&
+        s.org_id == f.org_id && s.org_path == f.org_path && s.severity == f.severity &&
+        s.message == f.message && s.facts == facts) {
+      if (s.last_seen != today) seen.push_back(s.id);
+    } else {
+      auto done = c.Execute(kRefreshFinding, {s.id, f.subject_name, f.org_id, f.org_path,
+                                              f.severity, f.message, facts, today});
+      if (!done) return Fail(done.error());
+    }
+    existing.erase(at);
   }
-  for (const auto& [key, row] : existing) {
-    if (row.second == "resolved") continue;
-    auto done = c.Execute(kResolveFinding, {row.first, today});
+  if (auto done = ForIdBatches(c, kSeenFindings, {today}, seen); !done) {
+    return Fail(done.error());
+  }
+  // A subject new to the subtree may have a stored finding for this period outside it (it moved
+  // in): that one is updated in place. Sought in batches of one rule's subjects (the findings come
+  // sorted by rule, kind and subject).
+  std::map<Key, std::int64_t> moved_in;
+  for (std::size_t at = 0; at < fresh.size();) {
+    const Finding& first = *fresh[at];
+    std::size_t same = at;
+    while (same < fresh.size() && same - at < kBatchRows && fresh[same]->rule_id == first.rule_id &&
+           fresh[same]->subject_kind == first.subject_kind) {
+      ++same;
+    }
+    std::size_t n = BatchSize(same - at);
+    std::vector<db::Value> params{period.id, first.rule_id, first.subject_kind};
+    for (std::size_t i = 0; i < n; ++i) params.emplace_back(fresh[at + i]->subject_id);
+    auto rows = c.Query(std::string(kStoredOfSubjects) + Placeholders(4, n),
+                        std::span<const db::Value>(params));
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      moved_in[{first.rule_id, first.subject_kind, rows->Int(i, 1)}] = rows->Int(i, 0);
+    }
+    at += n;
+  }
+  std::vector<const Finding*> inserts;
+  for (const Finding* f : fresh) {
+    auto other = moved_in.find({f->rule_id, f->subject_kind, f->subject_id});
+    if (other == moved_in.end()) {
+      inserts.push_back(f);
+      continue;
+    }
+    auto done = c.Execute(kRefreshFinding,
+                          {other->second, f->subject_name, f->org_id, f->org_path, f->severity,
+                           f->message, boost::json::serialize(f->facts), today});
     if (!done) return Fail(done.error());
-    ++report.resolved;
   }
+  for (std::size_t at = 0; at < inserts.size();) {
+    std::size_t n = BatchSize(inserts.size() - at);
+    std::vector<db::Value> params{today};
+    params.reserve(1 + n * 10);
+    std::string sql(kInsertFindings);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Finding& f = *inserts[at + i];
+      std::size_t base = params.size() + 1;
+      for (db::Value v : {db::Value(f.rule_id), db::Value(f.subject_kind), db::Value(f.subject_id),
+                          db::Value(f.subject_name), db::Value(period.id), db::Value(f.org_id),
+                          db::Value(f.org_path), db::Value(f.severity), db::Value(f.message),
+                          db::Value(boost::json::serialize(f.facts))}) {
+        params.push_back(std::move(v));
+      }
+      sql += (i == 0 ? "(" : ", (");
+      for (std::size_t k = 0; k < 10; ++k) sql += "$" + std::to_string(base + k) + ", ";
+      sql += "$1, $1, 'open')";
+    }
+    auto done = c.Execute(sql, std::span<const db::Value>(params));
+    if (!done) return Fail(done.error());
+    report.opened += static_cast<std::int64_t>(n);
+    at += n;
+  }
+  std::vector<std::int64_t> gone;
+  for (const auto& [key, row] : existing) {
+    if (row.status == "resolved") continue;
+    gone.push_back(row.id);
+  }
+  if (auto done = ForIdBatches(c, kResolveFindings, {today}, gone); !done) {
+    return Fail(done.error());
+  }
+  report.resolved = static_cast<std::int64_t>(gone.size());
   return report;
 }
 

@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "modules/member/demo.h"
 #include "modules/member/demo_for_tests.h"
@@ -303,6 +305,96 @@ TEST_F(EngineTest, ASubtreeScanFindsOnlyWhatLiesInside) {
     ++n;
   }
   EXPECT_LT(n, static_cast<int>(std::count(all.begin(), all.end(), '\n')));
+}
+
+// The reconciliation writes in batches (many findings per statement) and leaves unchanged
+// findings alone but for the day they were last seen: what it stores must still be, finding for
+// finding, what the scan found; a resolved finding found again is reopened with the scan's
+// message, and a subject's finding stored outside the subtree (it moved in) is updated in place.
+TEST_F(EngineTest, TheReconciliationStoresWhatTheScanFound) {
+  std::string today(kToday);
+  auto write = [&](const std::string& sql) {
+    auto done =
+        db_->Write([&](db::Connection& c) -> Result<std::int64_t> { return c.Execute(sql, {}); });
+    ASSERT_TRUE(done.has_value()) << done.error().message;
+  };
+  auto rescan = [&] {
+    return db_->Write([&](db::Connection& c) -> Result<ReconcileReport> {
+      return Rescan(c, *root_path_, today);
+    });
+  };
+  // The stored findings of the month, and the scan's, as sorted lines.
+  auto stored = [&] {
+    auto text = db_->Read([&](db::Connection& c) -> Result<std::vector<std::string>> {
+      auto rows = c.Query(
+          "SELECT rule_id, subject_kind, CAST(subject_id AS TEXT), subject_name, CAST(org_id AS "
+          "TEXT), org_path, severity, message, facts, last_seen FROM finding WHERE period = "
+          "'2026-11' AND status <> 'resolved'",
+          {});
+      if (!rows) return Fail(rows.error());
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < rows->size(); ++i) {
+        std::string line;
+        for (std::size_t k = 0; k < 10; ++k) line += rows->Text(i, k) + "|";
+        out.push_back(line);
+      }
+      std::sort(out.begin(), out.end());
+      return out;
+    });
+    EXPECT_TRUE(text.has_value());
+    return text.value_or(std::vector<std::string>{});
+  };
+  auto scanned = [&] {
+    auto text = db_->Read([&](db::Connection& c) -> Result<std::vector<std::string>> {
+      auto findings = Scan(c, *root_path_, MonthOf(today), today);
+      if (!findings) return Fail(findings.error());
+      std::vector<std::string> out;
+      for (const auto& f : *findings) {
+        out.push_back(f.rule_id + "|" + f.subject_kind + "|" + std::to_string(f.subject_id) + "|" +
+                      f.subject_name + "|" + std::to_string(f.org_id) + "|" + f.org_path + "|" +
+                      f.severity + "|" + f.message + "|" + boost::json::serialize(f.facts) + "|" +
+                      today + "|");
+      }
+      std::sort(out.begin(), out.end());
+      return out;
+    });
+    EXPECT_TRUE(text.has_value());
+    return text.value_or(std::vector<std::string>{});
+  };
+  auto first = rescan();
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  std::vector<std::string> expected = scanned();
+  ASSERT_GT(expected.size(), 256u);  // more than one batch
+  EXPECT_EQ(stored(), expected);
+
+  auto open = [&](int nth) {
+    return Read(
+        "SELECT CAST(id AS TEXT) FROM finding WHERE period = '2026-11' AND status = "
+        "'open' ORDER BY id LIMIT 1 OFFSET " +
+        std::to_string(nth));
+  };
+  std::string reopened = open(0), moved = open(1), seen = open(2);
+  ASSERT_FALSE(seen.empty());
+  std::string moved_path = Read("SELECT org_path FROM finding WHERE id = " + moved);
+  write(
+      "UPDATE finding SET status = 'resolved', resolved_on = '2026-11-02', message = 'x', "
+      "last_seen = '2026-11-01' WHERE id = " +
+      reopened);
+  write("UPDATE finding SET org_path = '/0/', last_seen = '2026-11-01' WHERE id = " + moved);
+  write("UPDATE finding SET last_seen = '2026-11-01' WHERE id = " + seen);
+  auto second = rescan();
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_EQ(second->opened, 1);
+  EXPECT_EQ(second->resolved, 0);
+  EXPECT_EQ(second->found, first->found);
+  EXPECT_EQ(Read("SELECT status FROM finding WHERE id = " + reopened), "open");
+  EXPECT_EQ(Read("SELECT COALESCE(resolved_on, 'none') FROM finding WHERE id = " + reopened),
+            "none");
+  EXPECT_EQ(Read("SELECT org_path FROM finding WHERE id = " + moved), moved_path);
+  for (const auto& id : {reopened, moved, seen}) {
+    EXPECT_EQ(Read("SELECT last_seen FROM finding WHERE id = " + id), today);
+  }
+  EXPECT_EQ(stored(), expected);
 }
 
 }  // namespace
