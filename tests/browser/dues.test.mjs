@@ -12,6 +12,7 @@
 // checked on the page is the real server's, read through its API with the same session.
 
 import { test } from 'node:test'
+import { readFileSync } from 'node:fs'
 import assert from 'node:assert/strict'
 import {
   BRANCH_SECRETARY,
@@ -314,6 +315,9 @@ test('党费: bases with the live quote, payments and receipts, bulk entry, arre
     const quarterLine = arrears.items.find((a) => a.member_id === member.id)
     assert.deepEqual(quarterLine.months_owed, [addMonth(month, -6), addMonth(month, -5), addMonth(month, -4), addMonth(month, -3)])
     assert.deepEqual(quarterLine.unpaid_run, [])
+    // The whole list as Excel, downloaded from the page.
+    const arrearsFile = await downloaded(page, '[data-test="export-arrears"]')
+    assert.match(arrearsFile.name, /欠交党费名单.*\.xlsx$/)
 
     // ---- The 组织部管理员 -------------------------------------------------------------------------
     const admin = await newPage(browser)
@@ -362,6 +366,9 @@ test('党费: bases with the live quote, payments and receipts, bulk entry, arre
     const branchRow = county.branches.find((b) => b.org_id === branch.id)
     assert.deepEqual([branchRow.due, branchRow.paid, branchRow.owed], [ledger.totals.due, ledger.totals.paid, ledger.totals.owed], 'the county row equals the branch ledger')
     assert.equal((await ledgerRow(admin, member.id)).paid, '75.00')
+    const ledgerFile = await downloaded(admin, '[data-test="export-ledger"]')
+    assert.equal(ledgerFile.name, `${branch.name}${Number(month.slice(0, 4))}年${Number(month.slice(5))}月党费收缴台账.xlsx`)
+    await screenshot(admin, 'dues-ledger-export')
 
     // The branch's 党费收缴情况公示: each month its ledger, the year added up in fen.
     await admin.locator('[data-test="open-notice"]').click()
@@ -377,9 +384,11 @@ test('党费: bases with the live quote, payments and receipts, bulk entry, arre
     assert.equal(plain(await admin.locator('[data-test="notice-total-paid"]').textContent()), yuanOf(yearPaid))
     assert.ok(yearPaid >= fen('225.00'), 'the quarter is in the year')
 
-    // The county's remittance report, printable.
+    // The county's remittance report, printable; its totals by branch as Excel.
     await admin.goto(`${server.base}#/dues/reports?org=${root.id}`)
     await settle(admin)
+    const totalsFile = await downloaded(admin, '[data-test="export-totals"]')
+    assert.match(totalsFile.name, new RegExp(`^${root.name}.*党费收缴汇总\\.xlsx$`))
     await admin.locator('[data-test="print-remittance"]').click()
     await admin.waitForURL((url) => url.hash.startsWith('#/print/dues/remittance'))
     await admin.locator('[data-test="print-remit-total"]').waitFor()
@@ -399,3 +408,13 @@ test('党费: bases with the live quote, payments and receipts, bulk entry, arre
     assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
   }
 })
+
+/** Clicks a download link and answers the file the browser saved: its name and bytes (an .xlsx
+ *  is a zip: it starts with PK). */
+async function downloaded(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()])
+  const bytes = readFileSync(await download.path())
+  assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an .xlsx (zip) file')
+  assert.ok(bytes.length > 2000, `a workbook of ${bytes.length} bytes`)
+  return { name: download.suggestedFilename(), bytes }
+}

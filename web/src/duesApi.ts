@@ -1,7 +1,7 @@
 // The 党费 routes (docs/api-dues.md) and their shapes. Every amount is the server's two-decimal
 // text and stays text (see dues.ts); bodies send amounts as strings, never as JSON numbers.
 
-import { request, withoutEmpty, type Query } from './api'
+import { buildUrl, request, withoutEmpty, type Query } from './api'
 import type { BranchTotalsLike, PaymentRowLike, TotalsLike } from './dues'
 
 export interface DuesCategory {
@@ -208,4 +208,8 @@ export const duesApi = {
   totals: (org: number, month: string) => get<SubtreeTotals>('api/v1/dues/totals', { org, month }),
   arrears: (org: number, page = 1, page_size = 20) => get<ArrearsPage>('api/v1/dues/arrears', { org, page, page_size }),
   remittance: (org: number, year: number, quiet = false) => get<Remittance>('api/v1/dues/remittance', { org, year }, quiet),
+  /** The reports as Excel workbooks (downloaded by a link; each export is audited). */
+  ledgerExportUrl: (org: number, month: string) => buildUrl('api/v1/dues/ledger/export', { org, month }),
+  totalsExportUrl: (org: number, month: string) => buildUrl('api/v1/dues/totals/export', { org, month }),
+  arrearsExportUrl: (org: number) => buildUrl('api/v1/dues/arrears/export', { org }),
 }
