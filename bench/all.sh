@@ -150,7 +150,7 @@ out.append(f"| compliance scan of the city, one month (`zhibu check --dry-run`, 
 worst = max(f(stats_first), f(stats_p99))
 out.append(f"| subtree statistics of the city root (GET /api/v1/orgs/1/stats, today) | first "
            f"{f(stats_first):.1f} ms, p99 {f(stats_p99):.1f} ms | raw `SELECT COUNT(*) FROM member`: "
-           f"{f(count_p50):.2f} ms | {worst / f(count_p50):.0f}× | < 50 ms | {yes(worst < 50)} |")
+           f"{f(count_p50):.2f} ms | {worst / f(count_p50):.1f}× | < 50 ms | {yes(worst < 50)} |")
 out.append(f"| peak RSS serving the city (VmHWM after the wrk run) | {int(rss)} MB | — | — | "
            f"< 512 MB | {yes(int(rss) < 512)} |")
 out.append(f"| start-up on the city (process start to the first healthy /healthz) | "
