@@ -451,6 +451,10 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
   if (query.org_id) {
     auto path = PathInScope(c, scope, *query.org_id);
     if (!path) return Fail(path.error());
+    // The organisation's subtree lies inside the scope, whose range then only filters. SQLite,
+    // given two ranges on m.org_path, may walk the index along the wider one (the whole city for
+    // its administrator: 0.2 s for a branch of 22); `+m.org_path` leaves it the branch's.
+    if (c.backend() == db::Backend::kSqlite) where = WithoutPathIndex(where);
     params.emplace_back(*path);
     where += " AND m.org_path >= $" + std::to_string(params.size());
     params.emplace_back(org::SubtreeEnd(*path));
