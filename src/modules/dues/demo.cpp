@@ -55,15 +55,12 @@ DuesQuote DemoQuote(const std::string& registry_category, std::uint64_t h, std::
 
 }  // namespace
 
-Result<std::string> LoadDemoDues(db::Database& db, const std::string& today) {
-  return db.Write([&](db::Connection& c) -> Result<std::string> {
-    auto existing = c.Query("SELECT COUNT(*) FROM dues_base");
-    if (!existing) return Fail(existing.error());
-    if (existing->Int(0, 0) > 0) return std::string();
-    auto town = c.Query(kDemoTown);
-    if (!town) return Fail(town.error());
-    if (town->empty()) return std::string();
-    std::string path = town->Text(0, 0);
+namespace {
+
+//! The year of ledger of the members under `path` (see demo.h), in the caller's transaction.
+Result<std::string> WriteDemoDues(db::Connection& c, const std::string& path,
+                                  const std::string& today) {
+  {
     auto members = c.Query(kTownMembers, {path, org::SubtreeEnd(path)});
     if (!members) return Fail(members.error());
 
@@ -167,6 +164,36 @@ Result<std::string> LoadDemoDues(db::Database& db, const std::string& today) {
     return std::to_string(*b) + " 名党员的基数、" + std::to_string(*p) + " 笔交纳（" +
            std::to_string(stopped) + " 人连续7个月以上未交，" + std::to_string(behind) +
            " 人欠交3–4个月，" + std::to_string(exempt) + " 人经批准免交）";
+  }
+}
+
+}  // namespace
+
+Result<std::string> LoadDemoDues(db::Database& db, const std::string& today) {
+  return db.Write([&](db::Connection& c) -> Result<std::string> {
+    auto existing = c.Query("SELECT COUNT(*) FROM dues_base");
+    if (!existing) return Fail(existing.error());
+    if (existing->Int(0, 0) > 0) return std::string();
+    auto town = c.Query(kDemoTown);
+    if (!town) return Fail(town.error());
+    if (town->empty()) return std::string();
+    return WriteDemoDues(c, town->Text(0, 0), today);
+  });
+}
+
+Result<std::string> GenerateDemoDues(db::Database& db, const std::string& path,
+                                     const std::string& today) {
+  return db.Write([&](db::Connection& c) -> Result<std::string> {
+    auto existing = c.Query(
+        "SELECT COUNT(*) FROM dues_base b JOIN member m ON m.id = b.member_id WHERE m.org_path >= "
+        "$1 AND m.org_path < $2",
+        {path, org::SubtreeEnd(path)});
+    if (!existing) return Fail(existing.error());
+    if (existing->Int(0, 0) > 0) {
+      return Fail(
+          Error::Conflict("dues.demo_not_empty", "该组织下已有党费基数，演示台账只能生成一次"));
+    }
+    return WriteDemoDues(c, path, today);
   });
 }
 

@@ -17,4 +17,9 @@ namespace zhibu::dues {
 //! there was nothing to do). `today` fixes the months (the last 12 completed ones and this one).
 Result<std::string> LoadDemoDues(db::Database& db, const std::string& today);
 
+//! The same year of ledger for the members under the organisation at `path` (e.g. a town of the
+//! demo city, for the tests at city scale); 409 `dues.demo_not_empty` when one of them has a base.
+Result<std::string> GenerateDemoDues(db::Database& db, const std::string& path,
+                                     const std::string& today);
+
 }  // namespace zhibu::dues

@@ -1,7 +1,9 @@
 //! The annual balance identity of spec 03 on the demo CITY (341,759 members, the 2025 event year):
 //! 年底数 = 年初数 + 发展 + 重新入党 + 恢复党籍 + 转入 + 整建制转入 − 出党 − 停止党籍 − 死亡 − 转出
-//! − 整建制转出, for the city root and for subtrees that exchanged members during the year; and the
-//! statistics' counters against the reference scan at city scale.
+//! − 整建制转出, for the city root and for subtrees that exchanged members during the year; the
+//! statistics' counters against the reference scan at city scale; and the dues ledger (spec 05):
+//! a district's totals equal the sum of its branches' own ledgers (issue 7's must-show), with a
+//! town of the district keeping a year of demo dues.
 //!
 //! Generating the city takes about a minute in the release build, far longer under ASan: the
 //! suite is registered as its own ctest `city.balance` (label `city`), which the release test
@@ -14,6 +16,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "modules/dues/demo.h"
+#include "modules/dues/dues_store.h"
 #include "modules/member/demo.h"
 #include "modules/member/member_store.h"
 #include "modules/member/statistics.h"
@@ -156,6 +160,77 @@ TEST_F(CityBalanceTest, CountersMatchTheScanAtCityScale) {
       EXPECT_EQ(both->first, both->second) << "org " << org << " on " << date;
     }
   }
+}
+
+//! Fen from the ledger's two-decimal text (`1234.50`).
+std::int64_t FenOf(const boost::json::value& v) {
+  std::string s(v.as_string());
+  auto dot = s.find('.');
+  return std::stoll(s.substr(0, dot)) * 100 + std::stoll(s.substr(dot + 1));
+}
+
+TEST_F(CityBalanceTest, DuesTotalsOfADistrictEqualTheSumOfItsBranchLedgers) {
+  constexpr std::string_view kToday = "2026-11-23";
+  constexpr std::string_view kMonth = "2026-10";
+  // The district: the root's child with the most organisations; the town: its first child with
+  // members, which keeps a year of ledger (the rest of the district has no base yet).
+  auto picked = db_->Read([](db::Connection& c) -> Result<std::pair<std::int64_t, std::string>> {
+    auto district = c.Query(
+        "SELECT d.id, d.path FROM organisation d JOIN organisation r ON r.id = d.parent_id AND "
+        "r.parent_id IS NULL ORDER BY (SELECT COUNT(*) FROM organisation o WHERE o.path > d.path "
+        "AND o.path < d.path || '~') DESC, d.id LIMIT 1",
+        {});
+    if (!district) return Fail(district.error());
+    auto town = c.Query(
+        "SELECT t.path FROM organisation t WHERE t.parent_id = $1 AND EXISTS (SELECT 1 FROM member "
+        "m WHERE m.org_path > t.path AND m.org_path < t.path || '~') ORDER BY t.id LIMIT 1",
+        {district->Int(0, 0)});
+    if (!town) return Fail(town.error());
+    return std::pair{district->Int(0, 0), town->Text(0, 0)};
+  });
+  ASSERT_TRUE(picked.has_value()) << picked.error().message;
+  auto made = dues::GenerateDemoDues(*db_, picked->second, std::string(kToday));
+  ASSERT_TRUE(made.has_value()) << made.error().message;
+  std::cout << "dues of one town: " << *made << "\n";
+
+  auto subtree = db_->Read([&](db::Connection& c) {
+    return dues::SubtreeLedger(c, org::SubtreeScope::Everything(), picked->first,
+                               std::string(kMonth), std::string(kToday));
+  });
+  ASSERT_TRUE(subtree.has_value()) << subtree.error().message;
+  const auto& branches = subtree->at("branches").as_array();
+  ASSERT_GT(branches.size(), 300u) << "a district of the city";
+  std::int64_t members = 0, without_base = 0, due = 0, paid = 0, owed = 0, extra = 0;
+  for (const auto& b : branches) {
+    std::int64_t id = b.at("org_id").as_int64();
+    auto ledger = db_->Read([&](db::Connection& c) {
+      return dues::BranchLedger(c, org::SubtreeScope::Everything(), id, std::string(kMonth),
+                                std::string(kToday));
+    });
+    ASSERT_TRUE(ledger.has_value()) << id << ": " << ledger.error().message;
+    const auto& t = ledger->at("totals");
+    // Each branch's row is its own ledger's totals…
+    EXPECT_EQ(b.at("members").as_int64(), t.at("members").as_int64()) << id;
+    EXPECT_EQ(FenOf(b.at("paid")), FenOf(t.at("paid"))) << id;
+    members += t.at("members").as_int64();
+    without_base += t.at("without_base").as_int64();
+    due += FenOf(t.at("due"));
+    paid += FenOf(t.at("paid"));
+    owed += FenOf(t.at("owed"));
+    extra += FenOf(t.at("extra"));
+  }
+  // …and the district's totals are their sum, in fen.
+  const auto& all = subtree->at("totals");
+  EXPECT_EQ(all.at("members").as_int64(), members);
+  EXPECT_EQ(all.at("without_base").as_int64(), without_base);
+  EXPECT_EQ(FenOf(all.at("due")), due);
+  EXPECT_EQ(FenOf(all.at("paid")), paid);
+  EXPECT_EQ(FenOf(all.at("owed")), owed);
+  EXPECT_EQ(FenOf(all.at("extra")), extra);
+  EXPECT_GT(paid, 0) << "the town paid";
+  EXPECT_GT(owed, 0) << "the demo's deliberate arrears";
+  EXPECT_GT(without_base, 0) << "the rest of the district has no base yet";
+  EXPECT_LT(without_base, members);
 }
 
 }  // namespace
