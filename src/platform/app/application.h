@@ -46,7 +46,9 @@ class Application {
                          std::shared_ptr<http::AccessLog> access_log = nullptr) const;
 
   //! On a database without accounts: creates the three demo administrators (printing their one-time
-  //! passwords), then runs every module's demo loader. Answers the lines to print.
+  //! passwords), then runs every module's demo loader. Answers the lines to print. Servers starting
+  //! at once on one database take turns (a PostgreSQL advisory lock, or a lock on `FILE.demo-lock`
+  //! beside a SQLite file): the first loads, the others find the demo loaded.
   Result<std::vector<std::string>> LoadDemo();
 
  private:
@@ -59,11 +61,13 @@ class Application {
     identity_->set_cipher(cipher_.get());
   }
   void RegisterPlatformRoutes(http::Router& router);
+  Result<std::vector<std::string>> LoadDemoNow();
 
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<crypto::FieldCipher> cipher_;
   std::unique_ptr<auth::IdentityService> identity_;
   std::shared_ptr<http::Router> router_;
+  std::string db_url_;
 };
 
 }  // namespace zhibu
