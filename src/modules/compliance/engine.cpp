@@ -1,5 +1,6 @@
 #include "modules/compliance/engine.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -356,8 +357,31 @@ Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& f
   return report;
 }
 
+namespace {
+
+//! Several servers on one PostgreSQL database rescan on their own schedules: two transactions
+//! reconciling the same tree at once would both insert a new finding (one then fails on the
+//! unique key) and both do the work. This lock, held until commit, makes rescans of one root's
+//! tree take turns; other trees proceed. On SQLite every writer is serialised already.
+constexpr std::string_view kLockRootFindings = "SELECT pg_advisory_xact_lock(727369, hashtext($1))";
+//! How many of a unit's marks are still there (another server may have rescanned and cleared
+//! them while this one waited for the lock).
+constexpr std::string_view kMarkStillThere =
+    "SELECT 1 FROM compliance_dirty WHERE org_path = $1 AND touched_at = $2";
+
+Result<void> LockRootFindings(db::Connection& c, const std::string& path) {
+  if (c.backend() != db::Backend::kPostgres) return {};
+  std::string root = path.substr(0, path.find('/', 1) + 1);
+  auto locked = c.Query(kLockRootFindings, {root});
+  if (!locked) return Fail(locked.error());
+  return {};
+}
+
+}  // namespace
+
 Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
                                const std::string& today) {
+  if (auto locked = LockRootFindings(c, root_path); !locked) return Fail(locked.error());
   Period period = MonthOf(today);
   auto findings = Scan(c, root_path, period, AsOf(period, today));
   if (!findings) return Fail(findings.error());
@@ -391,7 +415,15 @@ Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today,
   std::int64_t done = 0;
   for (const Unit& unit : units) {
     if (stopping != nullptr && *stopping) break;  // the rest stays marked for the next start
-    auto written = db.Write([&](db::Connection& c) -> Result<void> {
+    auto written = db.Write([&](db::Connection& c) -> Result<bool> {
+      if (auto locked = LockRootFindings(c, unit.path); !locked) return Fail(locked.error());
+      bool any_left = false;
+      for (const auto& [path, at] : unit.marks) {
+        auto left = c.Query(kMarkStillThere, {path, at});
+        if (!left) return Fail(left.error());
+        any_left = any_left || !left->empty();
+      }
+      if (!any_left) return false;  // another server rescanned this subtree meanwhile
       auto report = Rescan(c, unit.path, today);
       if (!report) return Fail(report.error());
       // Only the marks we read: a write since then leaves its own for the next round.
@@ -400,10 +432,10 @@ Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today,
             "DELETE FROM compliance_dirty WHERE org_path = $1 AND touched_at = $2", {path, at});
         if (!cleared) return Fail(cleared.error());
       }
-      return {};
+      return true;
     });
     if (!written) return Fail(written.error());
-    ++done;
+    if (*written) ++done;
   }
   return done;
 }
@@ -437,7 +469,8 @@ namespace {
 constexpr std::string_view kClaimScanDay =
     "INSERT INTO compliance_scan_run (run_on, started_at) VALUES ($1, $2) "
     "ON CONFLICT (run_on) DO UPDATE SET started_at = excluded.started_at, error = NULL "
-    "WHERE compliance_scan_run.error IS NOT NULL";
+    "WHERE compliance_scan_run.error IS NOT NULL OR (compliance_scan_run.finished_at IS NULL "
+    "AND compliance_scan_run.started_at < $3)";
 constexpr std::string_view kFailScanDay =
     "UPDATE compliance_scan_run SET error = $2 WHERE run_on = $1";
 constexpr std::string_view kFinishScanDay =
@@ -458,11 +491,17 @@ Result<std::optional<ReconcileReport>> RunDailyScanIfDue(db::Database& db,
   }
   const std::string today = now_iso.substr(0, 10);
   const int hour = std::stoi(now_iso.substr(11, 2));
+  // A claim not finished within the lease was left by a server that died while scanning: taken
+  // over. Before the lease has run since midnight no claim of today can be that old.
+  const std::string lease_cutoff =
+      hour >= kDailyScanLeaseHours
+          ? fmt::format("{}T{:02}{}", today, hour - kDailyScanLeaseHours, now_iso.substr(13))
+          : today + "T00";
   auto claimed = db.Write([&](db::Connection& c) -> Result<bool> {
     auto from_hour = settings::Integer(c, kDailyScanHourSetting);
     if (!from_hour) return Fail(from_hour.error());
     if (hour < *from_hour) return false;
-    auto inserted = c.Execute(kClaimScanDay, {today, now_iso});
+    auto inserted = c.Execute(kClaimScanDay, {today, now_iso, lease_cutoff});
     if (!inserted) return Fail(inserted.error());
     return *inserted == 1;
   });

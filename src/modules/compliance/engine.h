@@ -62,6 +62,8 @@ Result<ReconcileReport> Persist(db::Connection& c, const std::vector<Finding>& f
                                 const std::string& today);
 
 //! Scans and stores the subtree of `root_path` for the month of `today` (the incremental path).
+//! On PostgreSQL it first takes a transaction-scoped advisory lock on the tree's root, so that
+//! rescans of one tree by several servers on one database take turns instead of colliding.
 Result<ReconcileReport> Rescan(db::Connection& c, const std::string& root_path,
                                const std::string& today);
 
@@ -70,7 +72,9 @@ inline constexpr std::size_t kRootRescanAbove = 200;
 
 //! Rescans every subtree recorded by compliance::Touch for the month of `today` (the server passes
 //! the Shanghai date), each in its own transaction that also clears the marks it covers; answers
-//! how many subtrees were rescanned. Returns early, leaving the rest marked, once `*stopping`.
+//! how many subtrees were rescanned. A subtree whose marks another server cleared meanwhile (it
+//! rescanned them first) is skipped, so of several servers each change is rescanned once. Returns
+//! early, leaving the rest marked, once `*stopping`.
 Result<std::int64_t> RescanTouched(db::Database& db, const std::string& today,
                                    const std::atomic<bool>* stopping = nullptr);
 
@@ -82,13 +86,17 @@ Result<ReconcileReport> ScanEverything(db::Database& db, const std::string& toda
 //! The setting naming the Shanghai hour from which the daily full scan runs.
 inline constexpr std::string_view kDailyScanHourSetting = "compliance.daily_scan_hour";
 
+//! How long a daily scan's claim holds without finishing (a full city scan takes seconds).
+inline constexpr int kDailyScanLeaseHours = 3;
+
 //! The scheduled full scan (spec 07: "a scheduled job (daily by default)"). Runs ScanEverything
 //! when the Shanghai hour of `now_iso` (ISO 8601, +08:00) has reached the setting
 //! compliance.daily_scan_hour and no scan has claimed that day yet. The claim is the day's row in
 //! compliance_scan_run, inserted in its own transaction before the scan, so of several servers on
 //! one database only one scans; the row records when the scan finished and what it found, or the
-//! error of a failed scan (the day is then claimed again by the next call). Answers nullopt when no
-//! scan was due.
+//! error of a failed scan (the day is then claimed again by the next call). A claim still
+//! unfinished kDailyScanLeaseHours after it was taken is taken over (its server died while
+//! scanning). Answers nullopt when no scan was due.
 Result<std::optional<ReconcileReport>> RunDailyScanIfDue(
     db::Database& db, const std::string& now_iso, const std::atomic<bool>* stopping = nullptr);
 

@@ -168,6 +168,36 @@ TEST_P(DailyScanTest, RunsOnceADayFromTheHourOfTheSetting) {
   EXPECT_EQ(latest().at("run_on").as_string(), "2026-11-24");
 }
 
+// Of several servers on one database the first to claim the day scans; a claim whose server died
+// while scanning (no finish, no error recorded) is taken over once kDailyScanLeaseHours have
+// passed.
+TEST_P(DailyScanTest, AnUnfinishedClaimIsTakenOverAfterTheLease) {
+  if (!db::ScratchDatabase::Available(GetParam())) GTEST_SKIP() << "no PostgreSQL test cluster";
+  db::ScratchDatabase scratch(GetParam(), "zhibu_daily_scan_lease");
+  auto& db = scratch.db();
+  ASSERT_TRUE(db::ApplyMigrations(db, AllMigrations()).has_value());
+  auto claimed = db.Write([](db::Connection& c) {
+    return c.Execute(
+        "INSERT INTO compliance_scan_run (run_on, started_at) VALUES ('2026-11-23', "
+        "'2026-11-23T02:00:00+08:00')");
+  });
+  ASSERT_TRUE(claimed.has_value()) << claimed.error().message;
+  static_assert(kDailyScanLeaseHours == 3);
+  auto within = RunDailyScanIfDue(db, "2026-11-23T05:00:00+08:00");
+  ASSERT_TRUE(within.has_value()) << within.error().message;
+  EXPECT_FALSE(within->has_value()) << "the claiming server may still be scanning";
+  auto after = RunDailyScanIfDue(db, "2026-11-23T05:00:01+08:00");
+  ASSERT_TRUE(after.has_value()) << after.error().message;
+  EXPECT_TRUE(after->has_value());
+  auto row = db.Read([](db::Connection& c) { return LatestDailyScan(c); });
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->at("started_at").as_string(), "2026-11-23T05:00:01+08:00");
+  EXPECT_TRUE(row->at("finished_at").is_string());
+  auto again = RunDailyScanIfDue(db, "2026-11-23T23:59:59+08:00");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->has_value()) << "a finished claim is never taken over";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DailyScanTest,
                          ::testing::Values(db::ScratchDatabase::Backend::kSqlite,
                                            db::ScratchDatabase::Backend::kPostgres),

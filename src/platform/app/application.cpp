@@ -1,11 +1,17 @@
 #include "platform/app/application.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 
 #include "platform/app/health.h"
+#include "platform/app/key_rotation.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/auth/auth_routes.h"
 #include "platform/db/migrations.h"
@@ -35,6 +41,17 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
     return Fail(current.error());
   }
 
+  if (!std::filesystem::exists(options.key_file)) {
+    // Another server on this database already encrypts with its key: a new one would not do.
+    auto has_keys = DatabaseHasKeys(**db);
+    if (!has_keys) return Fail(has_keys.error());
+    if (*has_keys) {
+      return Fail(Error::Invalid("crypto.key_file_missing",
+                                 "密钥文件 " + options.key_file +
+                                     " 不存在，而数据库已有加密数据：请复制其他服务器的密钥文件",
+                                 "key-file"));
+    }
+  }
   auto created = crypto::EnsureKeyFile(options.key_file);
   if (!created) return Fail(created.error());
   if (*created) {
@@ -43,11 +60,13 @@ Result<std::unique_ptr<Application>> Application::Create(const ApplicationOption
   }
   auto keys = crypto::LoadKeyFile(options.key_file);
   if (!keys) return Fail(keys.error());
+  if (auto ok = CheckKeysMatchDatabase(**db, *keys); !ok) return Fail(ok.error());
   auto cipher = std::make_unique<crypto::FieldCipher>(*keys);
 
   auto router = std::make_shared<http::Router>();
   std::unique_ptr<Application> app(
       new Application(std::move(*db), router, options.auth, std::move(cipher)));
+  app->db_url_ = options.db_url;
   app->RegisterPlatformRoutes(*router);
   auth::RegisterAuthRoutes(*router, *app->identity_, *app->db_);
   settings::RegisterSettingsRoutes(*router, *app->identity_, *app->db_);
@@ -104,7 +123,53 @@ http::Handler Application::Pipeline(std::shared_ptr<const http::StaticFiles> sta
                              std::move(static_files));
 }
 
+namespace {
+
+//! Taken by a server loading the demo, so that others starting at once wait for it.
+constexpr std::string_view kPostgresDemoLock = "SELECT pg_advisory_xact_lock(727370)";
+
+//! An exclusive flock(2) on a file, released when closed. Not on the database file itself:
+//! closing another descriptor of it would drop SQLite's own (fcntl) locks.
+class LockFile {
+ public:
+  explicit LockFile(const std::string& path)
+      : fd_(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~LockFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  LockFile(const LockFile&) = delete;
+  LockFile& operator=(const LockFile&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 Result<std::vector<std::string>> Application::LoadDemo() {
+  if (db_->backend() == db::Backend::kPostgres) {
+    // The lock is held by a transaction on a connection of its own while the loaders write
+    // through the pool.
+    db::DatabaseOptions one;
+    one.pool_size = 1;
+    auto lock_db = db::Database::Open(db_url_, one);
+    if (!lock_db) return Fail(lock_db.error());
+    return (*lock_db)->Write([&](db::Connection& c) -> Result<std::vector<std::string>> {
+      if (auto locked = c.Query(kPostgresDemoLock); !locked) return Fail(locked.error());
+      return LoadDemoNow();
+    });
+  }
+  constexpr std::string_view kSqlite = "sqlite:";
+  std::optional<LockFile> lock;
+  if (db_url_.rfind(kSqlite, 0) == 0 && db_url_ != "sqlite::memory:") {
+    lock.emplace(db_url_.substr(kSqlite.size()) + ".demo-lock");
+  }
+  return LoadDemoNow();
+}
+
+Result<std::vector<std::string>> Application::LoadDemoNow() {
   std::vector<std::string> lines;
   // The three administrators (三员), once: only a database without any account gets them.
   auto accounts = identity_->ListAccounts();

@@ -1,9 +1,12 @@
 #include "platform/app/application.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <set>
 
+#include "platform/crypto/field_cipher.h"
 #include "platform/util/embedded.h"
 
 namespace zhibu {
@@ -56,6 +59,45 @@ TEST(ApplicationTest, UnknownOptionalModuleIsRefused) {
   auto app = Application::Create(options);
   ASSERT_FALSE(app);
   EXPECT_EQ(app.error().code, "module.unknown");
+}
+
+// Several servers on one database must share one key file: a server with another key, a freshly
+// generated one, or a copy from before a rotation is refused at start, naming the key file.
+TEST(ApplicationTest, EveryServerOnADatabaseMustUseItsKeyFile) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("zhibu-keycheck-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  ApplicationOptions options;
+  options.db_url = "sqlite:" + (dir / "zhibu.db").string();
+  options.key_file = (dir / "first.key").string();
+  ASSERT_TRUE(Application::Create(options).has_value()) << "the first start creates the key";
+  ASSERT_TRUE(Application::Create(options).has_value()) << "and starts again with it";
+
+  options.key_file = (dir / "missing.key").string();
+  auto missing = Application::Create(options);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "crypto.key_file_missing");
+  EXPECT_EQ(missing.error().field, "key-file");
+  EXPECT_FALSE(std::filesystem::exists(options.key_file)) << "no second key is generated";
+
+  options.key_file = (dir / "other.key").string();
+  ASSERT_TRUE(crypto::EnsureKeyFile(options.key_file).value());
+  auto other = Application::Create(options);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "crypto.key_mismatch");
+  EXPECT_EQ(other.error().field, "key-file");
+
+  // After a rotation on one server, a copy of the old file lacks the new version.
+  std::filesystem::copy_file(dir / "first.key", dir / "before-rotation.key");
+  options.key_file = (dir / "first.key").string();
+  ASSERT_EQ(crypto::AddKeyVersion(options.key_file).value(), 2);
+  ASSERT_TRUE(Application::Create(options).has_value());
+  options.key_file = (dir / "before-rotation.key").string();
+  auto stale = Application::Create(options);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, "crypto.key_version_missing");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PipelineTest, HealthErrorsAndSecurityHeaders) {

@@ -1,7 +1,9 @@
 #include "platform/app/key_rotation.h"
 
 #include "platform/audit/audit_trail.h"
+#include "platform/crypto/sm3.h"
 #include "platform/module/manifest.h"
+#include "platform/util/clock.h"
 
 namespace zhibu {
 
@@ -13,12 +15,66 @@ std::vector<EncryptedColumn> AllEncryptedColumns() {
   return all;
 }
 
+namespace {
+
+constexpr std::string_view kKeyCheckLabel = "zhibu field key check";
+constexpr std::string_view kRecordKeyCheck =
+    "INSERT INTO field_key_check (version, check_value, recorded_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (version) DO NOTHING";
+constexpr std::string_view kSelectKeyChecks =
+    "SELECT version, check_value FROM field_key_check ORDER BY version";
+constexpr std::string_view kCountKeyChecks = "SELECT COUNT(*) FROM field_key_check";
+
+}  // namespace
+
+Result<void> CheckKeysMatchDatabase(db::Database& db, const std::map<int, std::string>& keys) {
+  return db.Write([&](db::Connection& c) -> Result<void> {
+    std::string now = NowShanghaiIso();
+    for (const auto& [version, key] : keys) {
+      auto recorded = c.Execute(
+          kRecordKeyCheck,
+          {std::int64_t{version}, crypto::ToHex(crypto::HmacSm3(key, kKeyCheckLabel)), now});
+      if (!recorded) return Fail(recorded.error());
+    }
+    auto rows = c.Query(kSelectKeyChecks);
+    if (!rows) return Fail(rows.error());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      int version = static_cast<int>(rows->Int(i, 0));
+      auto key = keys.find(version);
+      if (key == keys.end()) {
+        return Fail(Error::Conflict(
+            "crypto.key_version_missing",
+            "密钥文件缺少数据库已使用的密钥版本 v" + std::to_string(version) +
+                "（密钥轮换后未更新本机的密钥文件？）：请从其他服务器复制最新的密钥文件",
+            "key-file"));
+      }
+      if (rows->Text(i, 1) != crypto::ToHex(crypto::HmacSm3(key->second, kKeyCheckLabel))) {
+        return Fail(Error::Conflict(
+            "crypto.key_mismatch",
+            "密钥文件的 v" + std::to_string(version) +
+                " 与数据库所用的密钥不同：连接同一数据库的所有服务器须使用同一个密钥文件",
+            "key-file"));
+      }
+    }
+    return {};
+  });
+}
+
+Result<bool> DatabaseHasKeys(db::Database& db) {
+  return db.Read([](db::Connection& c) -> Result<bool> {
+    auto rows = c.Query(kCountKeyChecks);
+    if (!rows) return Fail(rows.error());
+    return rows->Int(0, 0) > 0;
+  });
+}
+
 Result<RotationReport> RotateKeys(db::Database& db, const std::string& key_file,
                                   const std::vector<EncryptedColumn>& columns) {
   auto version = crypto::AddKeyVersion(key_file);
   if (!version) return Fail(version.error());
   auto keys = crypto::LoadKeyFile(key_file);
   if (!keys) return Fail(keys.error());
+  if (auto ok = CheckKeysMatchDatabase(db, *keys); !ok) return Fail(ok.error());
   crypto::FieldCipher cipher(*keys);
   RotationReport report{*version, 0};
   for (const auto& column : columns) {

@@ -21,20 +21,31 @@ constexpr std::string_view kSetTotpPending =
     " WHERE id = $1";
 constexpr std::string_view kEnableTotp =
     "UPDATE account SET totp_enabled_at_ms = $2, totp_last_step = $3 WHERE id = $1";
-constexpr std::string_view kUseTotpStep = "UPDATE account SET totp_last_step = $2 WHERE id = $1";
+//! Only forwards: of two logins with one code at once (on two servers), one changes the row.
+constexpr std::string_view kUseTotpStep =
+    "UPDATE account SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
 constexpr std::string_view kClearTotp =
     "UPDATE account SET totp_secret = NULL, totp_enabled_at_ms = NULL, totp_last_step = 0"
     " WHERE id = $1";
-constexpr std::string_view kRecordFailure =
-    "UPDATE account SET failed_logins = $2, locked_until_ms = $3 WHERE id = $1";
+//! Counted in the row (whose lock the transaction then holds), not from an earlier read, so that
+//! failures arriving at once on several servers all count.
+constexpr std::string_view kCountFailure =
+    "UPDATE account SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins";
+constexpr std::string_view kLockAccount =
+    "UPDATE account SET failed_logins = 0, locked_until_ms = $2 WHERE id = $1";
 constexpr std::string_view kResetFailures =
     "UPDATE account SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1";
 constexpr std::string_view kSelectThrottle =
     "SELECT window_start_ms, failures FROM login_throttle WHERE address = $1";
-constexpr std::string_view kInsertThrottle =
-    "INSERT INTO login_throttle (address, window_start_ms, failures) VALUES ($1, $2, 1)";
-constexpr std::string_view kUpdateThrottle =
-    "UPDATE login_throttle SET window_start_ms = $2, failures = $3 WHERE address = $1";
+//! One statement, so that failures from one address arriving at once on several servers (or
+//! pooled connections) all count: $2 now, $3 the window, both in ms.
+constexpr std::string_view kCountAddressFailure =
+    "INSERT INTO login_throttle (address, window_start_ms, failures) VALUES ($1, $2, 1) "
+    "ON CONFLICT (address) DO UPDATE SET "
+    "window_start_ms = CASE WHEN $2 - login_throttle.window_start_ms >= $3 THEN $2 "
+    "ELSE login_throttle.window_start_ms END, "
+    "failures = CASE WHEN $2 - login_throttle.window_start_ms >= $3 THEN 1 "
+    "ELSE login_throttle.failures + 1 END";
 constexpr std::string_view kInsertSession =
     "INSERT INTO auth_session (token_hash, account_id, csrf_token, created_at_ms, last_seen_ms,"
     " expires_at_ms, client_address) VALUES ($1, $2, $3, $4, $4, $5, $6)";
@@ -247,22 +258,8 @@ std::string IdentityService::ClearedSessionCookie() const {
 }
 
 Result<void> IdentityService::NoteAddressFailure(db::Connection& c, const std::string& address) {
-  std::int64_t now = NowMs();
   std::int64_t window = std::chrono::milliseconds(settings_.address_window).count();
-  auto row = c.Query(kSelectThrottle, {address});
-  if (!row) return Fail(row.error());
-  if (row->empty()) {
-    auto ok = c.Execute(kInsertThrottle, {address, now});
-    if (!ok) return Fail(ok.error());
-    return {};
-  }
-  std::int64_t start = row->Int(0, 0);
-  std::int64_t failures = row->Int(0, 1);
-  if (now - start >= window) {
-    start = now;
-    failures = 0;
-  }
-  auto ok = c.Execute(kUpdateThrottle, {address, start, failures + 1});
+  auto ok = c.Execute(kCountAddressFailure, {address, NowMs(), window});
   if (!ok) return Fail(ok.error());
   return {};
 }
@@ -327,15 +324,14 @@ Result<IdentityService::Login> IdentityService::LogIn(std::string_view username,
     bool counts = found && !locked && active;  // a wrong password or code counts to the lockout
     auto recorded = db_.Write([&](db::Connection& c) -> Result<void> {
       if (counts) {
-        std::int64_t failures = account->Int(0, 3) + 1;
-        std::int64_t locked_until = 0;
-        if (failures >= settings_.lockout_threshold) {
-          locked_until = now + std::chrono::milliseconds(settings_.lockout).count();
-          failures = 0;
+        auto failures = c.Query(kCountFailure, {account->Int(0, 0)});
+        if (!failures) return Fail(failures.error());
+        if (!failures->empty() && failures->Int(0, 0) >= settings_.lockout_threshold) {
+          std::int64_t locked_until = now + std::chrono::milliseconds(settings_.lockout).count();
+          auto ok = c.Execute(kLockAccount, {account->Int(0, 0), locked_until});
+          if (!ok) return Fail(ok.error());
           reason = "wrong_password_locked";
         }
-        auto ok = c.Execute(kRecordFailure, {account->Int(0, 0), failures, locked_until});
-        if (!ok) return Fail(ok.error());
       }
       if (auto ok = NoteAddressFailure(c, client_address); !ok) return Fail(ok.error());
       audit::Actor actor{found ? std::optional<std::int64_t>(account->Int(0, 0)) : std::nullopt,
@@ -359,7 +355,10 @@ Result<IdentityService::Login> IdentityService::LogIn(std::string_view username,
   auto principal = db_.Write([&](db::Connection& c) -> Result<Principal> {
     if (auto ok = c.Execute(kResetFailures, {account_id}); !ok) return Fail(ok.error());
     if (totp_step) {
-      if (auto ok = c.Execute(kUseTotpStep, {account_id, *totp_step}); !ok) return Fail(ok.error());
+      auto used = c.Execute(kUseTotpStep, {account_id, *totp_step});
+      if (!used) return Fail(used.error());
+      // The same code was used at this moment by another login (on another server): no session.
+      if (*used == 0) return Fail(LoginFailed());
     }
     auto made = c.Execute(kInsertSession,
                           {crypto::Sm3Hex(token), account_id, csrf, now, expires, client_address});

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -130,11 +131,20 @@ struct ServeOptions {
   int idle_minutes = 30;
   int lockout_minutes = 15;
   bool insecure_cookie = false;
+  std::vector<std::string> trusted_proxies;
 };
 
 int Serve(const CommonOptions& common, const ServeOptions& serve) {
   auto listen = ParseListen(serve.listen);
   if (!listen) return Report(listen.error());
+  for (const auto& proxy : serve.trusted_proxies) {
+    boost::system::error_code ec;
+    (void)boost::asio::ip::make_address(proxy, ec);
+    if (ec) {
+      return Report(Error::Invalid("serve.trusted_proxy_invalid",
+                                   "--trusted-proxy 须为 IP 地址：" + proxy, "trusted-proxy"));
+    }
+  }
   int threads = serve.threads > 0
                     ? serve.threads
                     : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
@@ -168,6 +178,7 @@ int Serve(const CommonOptions& common, const ServeOptions& serve) {
   }
 
   http::ServerOptions options;
+  options.trusted_proxies = serve.trusted_proxies;
   options.host = listen->first;
   options.port = listen->second;
   options.threads = threads;
@@ -434,6 +445,9 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_flag("--insecure-cookie", serve.insecure_cookie,
                       "会话 Cookie 不加 Secure（仅限无 TLS 的内网测试）");
+  serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
+                        "反向代理的 IP 地址（可重复）：来自它的请求按 X-Forwarded-For "
+                        "最右侧的非代理地址认定客户端地址（登录限流、审计按此地址）");
 
   bool check_only = false;
   auto* migrate_cmd =

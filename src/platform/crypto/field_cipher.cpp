@@ -1,5 +1,6 @@
 #include "platform/crypto/field_cipher.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -203,7 +204,11 @@ Result<std::map<int, std::string>> LoadKeyFile(const std::filesystem::path& path
 
 Result<bool> EnsureKeyFile(const std::filesystem::path& path) {
   if (std::filesystem::exists(path)) return false;
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  // Written whole under a private name, then linked into place: two servers starting at once
+  // never read a half-written file, and the one that links second keeps the first one's key.
+  std::filesystem::path tmp = path;
+  tmp += ".new-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) {
     return Fail(Error::Invalid("crypto.key_file_missing", "无法创建密钥文件：" + path.string(),
                                "key-file"));
@@ -212,10 +217,20 @@ Result<bool> EnsureKeyFile(const std::filesystem::path& path) {
       "# Zhibu field-encryption keys (SM4 + HMAC-SM3). Keep this file out of the database and its\n"
       "# backups, back it up separately: without it encrypted personal data cannot be read.\n" +
       RandomKeyLine(1);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) return Fail(Error::Internal("crypto.key_file_write", "写入密钥文件失败"));
-  return true;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Fail(Error::Internal("crypto.key_file_write", "写入密钥文件失败"));
+  }
+  int linked = ::link(tmp.c_str(), path.c_str());
+  int link_error = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) return true;
+  if (link_error == EEXIST) return false;  // another process created it first
+  return Fail(
+      Error::Invalid("crypto.key_file_missing", "无法创建密钥文件：" + path.string(), "key-file"));
 }
 
 Result<int> AddKeyVersion(const std::filesystem::path& path) {

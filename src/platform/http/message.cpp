@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/ip/address.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
 
@@ -91,6 +92,47 @@ std::string ContentDisposition(std::string_view disposition, std::string_view fi
     }
   }
   return std::string(disposition) + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+namespace {
+
+//! `text` as a normalised address (IPv4-mapped IPv6 as IPv4), or nullopt when it is not one.
+std::optional<std::string> NormalisedAddress(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
+        .to_string();
+  }
+  return address.to_string();
+}
+
+}  // namespace
+
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& address) {
+    for (const auto& proxy : trusted_proxies) {
+      if (NormalisedAddress(proxy) == address) return true;
+    }
+    return false;
+  };
+  auto hop = NormalisedAddress(peer);
+  if (!hop || !trusted(*hop)) return std::string(peer);
+  std::string_view rest = forwarded_for;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view entry = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    auto address = NormalisedAddress(entry);
+    if (!address) break;
+    hop = std::move(address);
+    if (!trusted(*hop)) break;
+  }
+  return *hop;
 }
 
 std::string_view Request::HeaderValue(std::string_view name) const {

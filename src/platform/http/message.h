@@ -37,6 +37,16 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 //! (percent-encoded), which browsers prefer.
 std::string ContentDisposition(std::string_view disposition, std::string_view file_name);
 
+//! The address of the client behind `peer` (the TCP peer's address). When `peer` is one of
+//! `trusted_proxies` (reverse proxies such as nginx that append the address they were connected
+//! from to X-Forwarded-For), answers the right-most address of `forwarded_for` (every
+//! X-Forwarded-For header in order, joined by commas) that is not itself a trusted proxy: what a
+//! client writes into the header on its own sits to the left and is never believed. A malformed
+//! entry ends the walk at the last trusted hop. Otherwise answers `peer`. Addresses compare after
+//! parsing (IPv4-mapped IPv6 addresses as IPv4), so `::ffff:127.0.0.1` matches `127.0.0.1`.
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies);
+
 //! A request as a handler sees it.
 struct Request {
   Method method = Method::kGet;

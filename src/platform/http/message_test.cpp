@@ -100,5 +100,31 @@ TEST(ErrorKindTest, EveryKindMapsToItsStatus) {
   EXPECT_EQ(HttpStatusFor(ErrorKind::kInternal), 500);
 }
 
+TEST(ClientAddressTest, ThePeerUnlessItIsATrustedProxy) {
+  const std::vector<std::string> none;
+  EXPECT_EQ(ClientAddress("203.0.113.7", "198.51.100.1", none), "203.0.113.7")
+      << "without trusted proxies the header is never believed";
+  const std::vector<std::string> nginx{"127.0.0.1"};
+  EXPECT_EQ(ClientAddress("203.0.113.7", "198.51.100.1", nginx), "203.0.113.7")
+      << "a client that is not the proxy cannot name another address";
+  EXPECT_EQ(ClientAddress("127.0.0.1", "198.51.100.1", nginx), "198.51.100.1");
+  EXPECT_EQ(ClientAddress("::ffff:127.0.0.1", "198.51.100.1", nginx), "198.51.100.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "", nginx), "127.0.0.1")
+      << "a proxy that sent no header is its own client";
+}
+
+TEST(ClientAddressTest, TakesTheRightMostUntrustedHopAndIgnoresWhatTheClientWrote) {
+  const std::vector<std::string> proxies{"127.0.0.1", "10.0.0.2"};
+  // The client sent "X-Forwarded-For: 1.2.3.4"; nginx appended the address it saw.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "1.2.3.4, 198.51.100.1", proxies), "198.51.100.1");
+  // Two proxies in a row: the outer one's address is skipped.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "198.51.100.1, 10.0.0.2", proxies), "198.51.100.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "2001:db8::1", proxies), "2001:db8::1");
+  // Garbage stops the walk at the last trusted hop.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "198.51.100.1, not-an-address, 10.0.0.2", proxies),
+            "10.0.0.2");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "unknown", proxies), "127.0.0.1");
+}
+
 }  // namespace
 }  // namespace zhibu::http

@@ -242,6 +242,15 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
       close = true;
     } else {
       FillRequest(parser, request);
+      if (!options.trusted_proxies.empty()) {
+        std::string forwarded_for;
+        for (const auto& h : request.headers) {
+          if (h.name != "x-forwarded-for") continue;
+          if (!forwarded_for.empty()) forwarded_for += ',';
+          forwarded_for += h.value;
+        }
+        request.client_address = ClientAddress(client, forwarded_for, options.trusted_proxies);
+      }
       std::size_t limit = options.max_body_bytes;
       if (options.body_limit_for) {
         limit = std::max(limit, options.body_limit_for(request.method, request.path));

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/error/error.h"
 #include "platform/http/router.h"
@@ -32,6 +33,9 @@ struct ServerOptions {
   std::chrono::seconds request_timeout{30};  //!< reading a body, writing a response
   std::chrono::seconds shutdown_grace{30};   //!< how long Run() waits for requests in flight
   JsonLimits json_limits;
+  //! Reverse proxies whose X-Forwarded-For names the client (see ClientAddress); empty: the TCP
+  //! peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {
