@@ -73,7 +73,7 @@ SQL
     grep -q "\"imported\":$rows" "import-$format.json" || { cat "import-$format.log" >&2; exit 1; }
     if [ "$format" = csv ]; then csv_times+=("$elapsed"); else jsonl_times+=("$elapsed"); fi
   done
-  echo "   run $run: reference ${ref_times[-1]}s, import csv ${csv_times[-1]:-}s, jsonl ${jsonl_times[-1]:-}s"
+  echo "   run $run: reference ${ref_times[-1]}s, import csv ${csv_times[*]: -1}s, jsonl ${jsonl_times[*]: -1}s"
   sed -n 's/.*member import: /     csv phase: /p' import-csv.log
 done
 
