@@ -130,8 +130,10 @@ class SqliteConnection final : public Connection {
       values += (i ? ",$" : "$") + std::to_string(i + 1);
     }
     sql += ") VALUES (" + values + ")";
+    // Prepared and looked up once; each row is bound and stepped directly.
     auto cached = Prepare(sql);
     if (!cached) return Fail(cached.error());
+    sqlite3_stmt* stmt = (*cached)->stmt;
     std::vector<Value> row;
     std::int64_t count = 0;
     while (rows.Next(row)) {
@@ -139,10 +141,19 @@ class SqliteConnection final : public Connection {
         return Fail(Error::Invalid("db.bulk_row_width", "批量写入的列数与表头不一致",
                                    "row " + std::to_string(count + 1)));
       }
-      auto done = Execute(sql, row);
-      if (!done) return Fail(done.error());
+      if (auto bound = Bind(**cached, row); !bound) return Fail(bound.error());
+      int rc = sqlite3_step(stmt);
+      Error error = rc == SQLITE_DONE
+                        ? Error{}
+                        : SqliteError(handle_, sqlite3_extended_errcode(handle_), "bulk insert");
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) {
+        sqlite3_clear_bindings(stmt);
+        return Fail(std::move(error));
+      }
       ++count;
     }
+    sqlite3_clear_bindings(stmt);
     return count;
   }
 
@@ -158,7 +169,7 @@ class SqliteConnection final : public Connection {
 
  private:
   Result<CachedStatement*> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) return &it->second;
     CachedStatement cached;
     int rc = sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()),
@@ -237,8 +248,16 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  //! Hashes std::string and std::string_view alike, so that a lookup copies no SQL.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+
   sqlite3* handle_;
-  std::unordered_map<std::string, CachedStatement> cache_;
+  std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };
 
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path, bool read_only,
