@@ -158,7 +158,7 @@ class SqliteConnection final : public Connection {
 
  private:
   Result<CachedStatement*> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);  // no copy of the text on a hit
     if (it != cache_.end()) return &it->second;
     CachedStatement cached;
     int rc = sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()),
@@ -238,7 +238,14 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* handle_;
-  std::unordered_map<std::string, CachedStatement> cache_;
+  //! Looked up by std::string_view without building a std::string.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+  std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };
 
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path, bool read_only,
@@ -258,6 +265,8 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
   sqlite3_extended_result_codes(handle, 1);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;";
+  // Readers map the file (up to 1 GiB) instead of copying each page they read with pread.
+  if (read_only) pragmas += "PRAGMA mmap_size=1073741824;";
   if (auto ok = conn->ExecuteScript(pragmas); !ok) return Fail(ok.error());
   return conn;
 }
