@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "modules/member/pinyin.h"
 #include "modules/member/statistics_counters.h"
@@ -59,25 +60,41 @@ boost::json::value Nullable(const db::ResultSet& r, std::size_t i, std::size_t c
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
 
-boost::json::object SummaryJson(const db::ResultSet& r, std::size_t i) {
-  std::string status = r.Text(i, 8);
-  std::string category = r.Text(i, 9);
-  std::string sex = r.Text(i, 2);
-  return {{"id", r.Int(i, 0)},
-          {"name", r.Text(i, 1)},
-          {"sex", sex},
-          {"sex_title", TitleOf(Sexes(), sex)},
-          {"birth_date", r.Text(i, 3)},
-          {"id_number_masked", r.Text(i, 4)},
-          {"phone_masked", r.Text(i, 5)},
-          {"org_id", r.Int(i, 6)},
-          {"org_name", r.Text(i, 7)},
-          {"status", status},
-          {"status_title", TitleOf(Statuses(), status)},
-          {"category", category},
-          {"category_title", TitleOf(Categories(), category)},
-          {"joined_on", r.Text(i, 10)},
-          {"confirmed_on", Nullable(r, i, 11)}};
+//! Column `col` of row `i` as text read in place (no intermediate std::string); a value of
+//! another type goes through ResultSet::Text (which throws for NULL).
+std::string_view TextAt(const db::ResultSet& r, std::size_t i, std::size_t col,
+                        std::string& spare) {
+  if (const auto* text = std::get_if<std::string>(&r.rows()[i][col])) return *text;
+  spare = r.Text(i, col);
+  return spare;
+}
+
+//! One list row as JSON, each text copied once, straight from the result set into the JSON,
+//! allocated from `storage` (a list page builds all its rows in one arena).
+boost::json::object SummaryJson(const db::ResultSet& r, std::size_t i,
+                                boost::json::storage_ptr storage = {}) {
+  std::string spare[10];
+  std::string_view status = TextAt(r, i, 8, spare[0]);
+  std::string_view category = TextAt(r, i, 9, spare[1]);
+  std::string_view sex = TextAt(r, i, 2, spare[2]);
+  return {{{"id", r.Int(i, 0)},
+           {"name", TextAt(r, i, 1, spare[3])},
+           {"sex", sex},
+           {"sex_title", TitleOf(Sexes(), sex)},
+           {"birth_date", TextAt(r, i, 3, spare[4])},
+           {"id_number_masked", TextAt(r, i, 4, spare[5])},
+           {"phone_masked", TextAt(r, i, 5, spare[6])},
+           {"org_id", r.Int(i, 6)},
+           {"org_name", TextAt(r, i, 7, spare[7])},
+           {"status", status},
+           {"status_title", TitleOf(Statuses(), status)},
+           {"category", category},
+           {"category_title", TitleOf(Categories(), category)},
+           {"joined_on", TextAt(r, i, 10, spare[8])},
+           {"confirmed_on", r.IsNull(i, 11) ? boost::json::value(nullptr)
+                                            : boost::json::value(TextAt(r, i, 11, spare[9]))}},
+          15,
+          std::move(storage)};
 }
 
 Result<std::string> OrgPath(db::Connection& c, std::int64_t org_id) {
@@ -525,12 +542,19 @@ Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeSco
   }
   auto rows = c.Query(sql, std::span<const db::Value>(params));
   if (!rows) return Fail(rows.error());
-  boost::json::array items;
-  for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(SummaryJson(*rows, i));
-  return boost::json::object{{"items", std::move(items)},
-                             {"total", found},
-                             {"page", query.page},
-                             {"page_size", query.page_size}};
+  // The page's JSON lives in one arena, freed at once when the response has been written: no
+  // malloc/free per value.
+  boost::json::storage_ptr arena =
+      boost::json::make_shared_resource<boost::json::monotonic_resource>();
+  boost::json::array items(arena);
+  items.reserve(rows->size());
+  for (std::size_t i = 0; i < rows->size(); ++i) items.emplace_back(SummaryJson(*rows, i, arena));
+  return boost::json::object{{{"items", std::move(items)},
+                              {"total", found},
+                              {"page", query.page},
+                              {"page_size", query.page_size}},
+                             4,
+                             arena};
 }
 
 Result<boost::json::object> UnmaskMember(db::Connection& c, const org::SubtreeScope& scope,

@@ -4,6 +4,7 @@
 //! The body answers JSON or an error; errors become the envelope at this one place.
 
 #include <boost/json/value.hpp>
+#include <optional>
 
 #include "modules/org/subtree_scope.h"
 #include "platform/auth/auth_routes.h"
@@ -21,18 +22,28 @@ struct ScopedCall {
   audit::Actor Actor() const { return caller.AsActor(request.client_address); }
 };
 
-//! A read: `body(ScopedCall&) -> Result<boost::json::value>` answered with 200.
+//! A read: `body(ScopedCall&) -> Result<boost::json::value>` answered with 200. The caller is
+//! authenticated in the same read transaction as the scope and the body (one pooled connection,
+//! one snapshot); what authentication writes — the refusal audit, the session touch — follows
+//! the transaction.
 template <class Body>
 http::Response ScopedRead(auth::IdentityService& identity, db::Database& db,
                           const http::Request& request, std::string_view permission, Body body) {
-  auto caller = auth::Require(identity, db, request, permission);
-  if (!caller) return http::ErrorResponse(caller.error(), request);
+  std::optional<auth::Principal> caller;
   auto answer = db.Read([&](db::Connection& c) -> Result<boost::json::value> {
+    auto authenticated = identity.Authenticate(c, request);
+    if (!authenticated) return Fail(authenticated.error());
+    caller.emplace(std::move(*authenticated));
+    if (!caller->Can(permission)) return Fail(auth::Forbidden());
     auto scope = SubtreeScope::For(c, *caller, permission);
     if (!scope) return Fail(scope.error());
     ScopedCall call{c, *scope, *caller, request};
     return body(call);
   });
+  if (caller) {
+    auto recorded = auth::RecordRequire(identity, db, request, permission, *caller);
+    if (!recorded) return http::ErrorResponse(recorded.error(), request);
+  }
   if (!answer) return http::ErrorResponse(answer.error(), request);
   return http::Response::Json(200, *answer);
 }

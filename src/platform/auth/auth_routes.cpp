@@ -48,10 +48,26 @@ Result<Principal> Require(IdentityService& identity, db::Database& db, const Req
                                   std::string(request.path),
                                   "denied",
                                   {{"method", http::MethodName(request.method)}}});
-    return Fail(zhibu::Error{ErrorKind::kPermissionDenied, "auth.forbidden", "没有执行此操作的权限",
-                             "", "GB/T 22239-2019 8.1.4.2 最小权限"});
+    return Fail(Forbidden());
   }
   return principal;
+}
+
+zhibu::Error Forbidden() {
+  return zhibu::Error{ErrorKind::kPermissionDenied, "auth.forbidden", "没有执行此操作的权限", "",
+                      "GB/T 22239-2019 8.1.4.2 最小权限"};
+}
+
+Result<void> RecordRequire(IdentityService& identity, db::Database& db, const Request& request,
+                           std::string_view permission, const Principal& caller) {
+  if (!caller.Can(permission)) {
+    (void)audit::AppendAlone(db, {caller.AsActor(request.client_address),
+                                  std::string(permission),
+                                  std::string(request.path),
+                                  "denied",
+                                  {{"method", http::MethodName(request.method)}}});
+  }
+  return identity.Touch(caller);
 }
 
 Result<Principal> RequireSignedIn(IdentityService& identity, const Request& request,

@@ -13,6 +13,17 @@ namespace zhibu::auth {
 Result<Principal> Require(IdentityService& identity, db::Database& db, const http::Request& request,
                           std::string_view permission);
 
+//! The 403 `auth.forbidden` answered to a caller without the permission a route needs.
+zhibu::Error Forbidden();
+
+//! What `Require` writes, for a route that authenticated with
+//! `IdentityService::Authenticate(Connection&, …)` inside its own read transaction and called
+//! after that transaction: the `denied` audit event when `caller` lacks `permission`, and the
+//! session's last-seen touch when due. Fails only when that write fails.
+Result<void> RecordRequire(IdentityService& identity, db::Database& db,
+                           const http::Request& request, std::string_view permission,
+                           const Principal& caller);
+
 //! The caller of `request`, signed in by any means. A browser session may call; an API token only
 //! when its scope includes `token_scope` (else 403 `auth.forbidden`).
 Result<Principal> RequireSignedIn(IdentityService& identity, const http::Request& request,

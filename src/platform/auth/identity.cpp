@@ -50,10 +50,15 @@ constexpr std::string_view kInsertSession =
     "INSERT INTO auth_session (token_hash, account_id, csrf_token, created_at_ms, last_seen_ms,"
     " expires_at_ms, client_address) VALUES ($1, $2, $3, $4, $4, $5, $6)";
 constexpr std::string_view kSelectSessionId = "SELECT id FROM auth_session WHERE token_hash = $1";
-constexpr std::string_view kSelectSession =
+//! The session, its account and the account's current grants in one statement: one row per grant
+//! (one row with NULL grant columns for an account without any), in grant order.
+constexpr std::string_view kSelectSessionPrincipal =
     "SELECT s.id, s.account_id, s.csrf_token, s.last_seen_ms, s.expires_at_ms, s.revoked_at_ms,"
-    " a.status, a.password_changed_at_ms"
-    " FROM auth_session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1";
+    " a.status, a.password_changed_at_ms, a.username, a.display_name, a.member_id,"
+    " g.id, g.role, g.organisation_id"
+    " FROM auth_session s JOIN account a ON a.id = s.account_id"
+    " LEFT JOIN role_grant g ON g.account_id = a.id AND g.revoked_at IS NULL"
+    " WHERE s.token_hash = $1 ORDER BY g.id";
 constexpr std::string_view kTouchSession =
     "UPDATE auth_session SET last_seen_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL";
 constexpr std::string_view kRevokeSession =
@@ -393,53 +398,75 @@ Result<Principal> IdentityService::LoadPrincipal(db::Connection& c, std::int64_t
   p.display_name = account->Text(0, 2);
   p.member_id = account->OptionalInt(0, 7);
   p.grants = std::move(*grants);
+  p.session_id = session_id;
+  p.csrf_token = std::move(csrf_token);
+  if (auto ok = CompletePrincipal(c, p, password_changed_at_ms); !ok) return Fail(ok.error());
+  return p;
+}
+
+Result<void> IdentityService::CompletePrincipal(db::Connection& c, Principal& p,
+                                                std::int64_t password_changed_at_ms) {
   for (const auto& g : p.grants) {
     if (const RoleSpec* spec = FindRole(g.role)) {
       for (auto perm : spec->permissions) p.permissions.emplace(perm);
     }
   }
-  p.session_id = session_id;
-  p.csrf_token = std::move(csrf_token);
   std::int64_t max_age = static_cast<std::int64_t>(settings_.password_max_age_days) * kMsPerDay;
   p.password_expired =
       password_changed_at_ms == 0 || (max_age > 0 && NowMs() - password_changed_at_ms > max_age);
   if (HoldsSeparatedAdminRole(p.grants)) {
-    auto totp = c.Query(kSelectTotp, {account_id});
+    auto totp = c.Query(kSelectTotp, {p.account_id});
     if (!totp) return Fail(totp.error());
     p.totp_enrollment_required = totp->empty() || totp->IsNull(0, 1);
   }
-  return p;
+  return {};
 }
 
 Result<Principal> IdentityService::Authenticate(const http::Request& request,
                                                 bool allow_pending_setup) {
+  auto principal =
+      db_.Read([&](db::Connection& c) { return Authenticate(c, request, allow_pending_setup); });
+  if (!principal) return Fail(principal.error());
+  if (auto touched = Touch(*principal); !touched) return Fail(touched.error());
+  return principal;
+}
+
+Result<void> IdentityService::Touch(const Principal& principal) {
+  if (!principal.touch_due) return {};
+  auto touched = db_.Write([&](db::Connection& c) {
+    return c.Execute(kTouchSession, {principal.session_id, NowMs()});
+  });
+  if (!touched) return Fail(touched.error());
+  return {};
+}
+
+Result<Principal> IdentityService::Authenticate(db::Connection& c, const http::Request& request,
+                                                bool allow_pending_setup) {
   std::string_view authorization = request.HeaderValue("authorization");
   if (authorization.rfind(kBearerPrefix, 0) == 0) {
-    return AuthenticateToken(authorization.substr(kBearerPrefix.size()));
+    return AuthenticateToken(c, authorization.substr(kBearerPrefix.size()));
   }
   std::string token = CookieValue(request.HeaderValue("cookie"), kSessionCookie);
   if (token.empty() || token.size() > 128) return Fail(Unauthenticated());
-  std::string token_hash = crypto::Sm3Hex(token);
   std::int64_t now = NowMs();
-  bool needs_touch = false;
-  auto principal = db_.Read([&](db::Connection& c) -> Result<Principal> {
-    auto s = c.Query(kSelectSession, {token_hash});
-    if (!s) return Fail(s.error());
-    if (s->empty() || !s->IsNull(0, 5) || s->Text(0, 6) != "active") return Fail(Unauthenticated());
-    std::int64_t idle = std::chrono::milliseconds(settings_.idle_timeout).count();
-    if (now - s->Int(0, 3) > idle || now > s->Int(0, 4)) return Fail(Unauthenticated());
-    auto p = LoadPrincipal(c, s->Int(0, 1), s->Int(0, 0), s->Text(0, 2), s->Int(0, 7));
-    if (!p) return Fail(p.error());
-    needs_touch = now - s->Int(0, 3) > kTouchIntervalMs;
-    return p;
-  });
-  if (!principal) return Fail(principal.error());
-  if (needs_touch) {
-    auto touched = db_.Write([&](db::Connection& c) {
-      return c.Execute(kTouchSession, {principal->session_id, now});
-    });
-    if (!touched) return Fail(touched.error());
+  auto s = c.Query(kSelectSessionPrincipal, {crypto::Sm3Hex(token)});
+  if (!s) return Fail(s.error());
+  if (s->empty() || !s->IsNull(0, 5) || s->Text(0, 6) != "active") return Fail(Unauthenticated());
+  std::int64_t idle = std::chrono::milliseconds(settings_.idle_timeout).count();
+  if (now - s->Int(0, 3) > idle || now > s->Int(0, 4)) return Fail(Unauthenticated());
+  Result<Principal> principal{Principal{}};
+  principal->account_id = s->Int(0, 1);
+  principal->username = s->Text(0, 8);
+  principal->display_name = s->Text(0, 9);
+  principal->member_id = s->OptionalInt(0, 10);
+  for (std::size_t i = 0; i < s->size(); ++i) {
+    if (s->IsNull(i, 11)) continue;  // an account without grants
+    principal->grants.push_back({s->Int(i, 11), s->Text(i, 12), s->OptionalInt(i, 13)});
   }
+  principal->session_id = s->Int(0, 0);
+  principal->csrf_token = s->Text(0, 2);
+  if (auto ok = CompletePrincipal(c, *principal, s->Int(0, 7)); !ok) return Fail(ok.error());
+  principal->touch_due = now - s->Int(0, 3) > kTouchIntervalMs;
   if (IsUnsafeMethod(request.method)) {
     std::string_view sent = request.HeaderValue(kCsrfHeader);
     const std::string& expected = principal->csrf_token;
@@ -522,27 +549,25 @@ Result<void> IdentityService::ConfirmTotpEnrolment(const Principal& principal,
   });
 }
 
-Result<Principal> IdentityService::AuthenticateToken(std::string_view token) {
+Result<Principal> IdentityService::AuthenticateToken(db::Connection& c, std::string_view token) {
   if (token.empty() || token.size() > 128) return Fail(Unauthenticated());
   std::string token_hash = crypto::Sm3Hex(token);
-  return db_.Read([&](db::Connection& c) -> Result<Principal> {
-    auto t = c.Query(kSelectTokenByHash, {token_hash});
-    if (!t) return Fail(t.error());
-    if (t->empty() || !t->IsNull(0, 4) || t->Text(0, 5) != "active" || NowMs() > t->Int(0, 3)) {
-      return Fail(Unauthenticated());
-    }
-    auto p = LoadPrincipal(c, t->Int(0, 1), 0, "", t->Int(0, 6));
-    if (!p) return Fail(p.error());
-    // A token carries only its scope, and only what the owner still holds.
-    std::set<std::string, std::less<>> allowed;
-    for (const auto& scope : SplitScopes(t->Text(0, 2))) {
-      if (p->permissions.contains(scope)) allowed.insert(scope);
-    }
-    p->permissions = std::move(allowed);
-    p->token_id = t->Int(0, 0);
-    p->password_expired = false;  // machine clients have no password to change
-    return p;
-  });
+  auto t = c.Query(kSelectTokenByHash, {token_hash});
+  if (!t) return Fail(t.error());
+  if (t->empty() || !t->IsNull(0, 4) || t->Text(0, 5) != "active" || NowMs() > t->Int(0, 3)) {
+    return Fail(Unauthenticated());
+  }
+  auto p = LoadPrincipal(c, t->Int(0, 1), 0, "", t->Int(0, 6));
+  if (!p) return Fail(p.error());
+  // A token carries only its scope, and only what the owner still holds.
+  std::set<std::string, std::less<>> allowed;
+  for (const auto& scope : SplitScopes(t->Text(0, 2))) {
+    if (p->permissions.contains(scope)) allowed.insert(scope);
+  }
+  p->permissions = std::move(allowed);
+  p->token_id = t->Int(0, 0);
+  p->password_expired = false;  // machine clients have no password to change
+  return p;
 }
 
 boost::json::object IdentityService::TokenView::ToJson() const {

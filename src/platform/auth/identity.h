@@ -59,6 +59,9 @@ struct Principal {
   //! The member of the registry this account belongs to (self-service routes act on them), if
   //! an administrator linked one.
   std::optional<std::int64_t> member_id;
+  //! Set by `IdentityService::Authenticate(Connection&, …)`: the session was last touched more
+  //! than a minute ago, so `IdentityService::Touch` should record this request.
+  bool touch_due = false;
 
   bool Can(std::string_view permission) const { return permissions.contains(permission); }
   //! The role an action is recorded under: the first grant's, or empty.
@@ -128,6 +131,17 @@ class IdentityService {
   //! unknown, revoked or expired session), 403 `auth.csrf` (a state-changing request without the
   //! session's CSRF token) or 403 `auth.password_expired` (unless `allow_expired_password`).
   Result<Principal> Authenticate(const http::Request& request, bool allow_expired_password = false);
+
+  //! As `Authenticate`, inside the caller's (read) transaction on `c`, so that a read route
+  //! authenticates and answers in one transaction; it writes nothing. When the answer's
+  //! `touch_due` is set, the caller calls `Touch` once its transaction is over (the session's
+  //! last-seen time is recorded at most once a minute, so the idle timeout holds to within that).
+  Result<Principal> Authenticate(db::Connection& c, const http::Request& request,
+                                 bool allow_expired_password = false);
+
+  //! Records now as the last-seen time of `principal`'s session when its `touch_due` is set (a
+  //! write transaction); does nothing otherwise.
+  Result<void> Touch(const Principal& principal);
 
   //! Changes the caller's password: checks the current one, the policy and the history.
   Result<void> ChangePassword(const Principal& principal, std::string_view current,
@@ -203,9 +217,13 @@ class IdentityService {
   Result<Principal> LoadPrincipal(db::Connection& c, std::int64_t account_id,
                                   std::int64_t session_id, std::string csrf_token,
                                   std::int64_t password_changed_at_ms);
+  //! Completes `p` (account, session and grants filled in): its permissions, whether its password
+  //! has expired, whether an administrator still has to enrol a second factor.
+  Result<void> CompletePrincipal(db::Connection& c, Principal& p,
+                                 std::int64_t password_changed_at_ms);
   Result<AccountView> LoadAccount(db::Connection& c, std::int64_t account_id);
   //! The caller for an `Authorization: Bearer` API token (no CSRF: not a browser cookie).
-  Result<Principal> AuthenticateToken(std::string_view token);
+  Result<Principal> AuthenticateToken(db::Connection& c, std::string_view token);
   Result<void> NoteAddressFailure(db::Connection& c, const std::string& address);
 
   db::Database& db_;

@@ -277,6 +277,8 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
   sqlite3_extended_result_codes(handle, 1);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;";
+  // Readers map the file (up to 1 GiB) instead of copying each page they read with pread.
+  if (read_only) pragmas += "PRAGMA mmap_size=1073741824;";
   if (auto ok = conn->ExecuteScript(pragmas); !ok) return Fail(ok.error());
   return conn;
 }
