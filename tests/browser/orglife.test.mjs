@@ -558,11 +558,13 @@ test('the 组织部管理员 returns a record with checklist problems and accept
     assert.ok(missed.items.length, `a branch without a 主题党日 in ${lastMonth}`)
     const gap = missed.items[0]
     await page.goto(`${server.base}#/orglife/calendar?org=${gap.org_id}&month=${lastMonth}`)
-    await page.locator('[data-duty="theme_day"][data-light="red"]').waitFor()
-    assert.equal((await page.locator('[data-duty="theme_day"] [data-test="duty-message"]').textContent()).trim(), gap.cells.theme_day.message)
+    // The branch's duties panel (the page may still hold the previous view for a moment).
+    await page.locator(`[data-duty="theme_day"][data-org="${gap.org_id}"][data-light="red"]`).first().waitFor()
+    await settle(page)
+    assert.equal((await page.locator(`[data-duty="theme_day"][data-org="${gap.org_id}"] [data-test="duty-message"]`).first().textContent()).trim(), gap.cells.theme_day.message)
     for (const [kind, c] of Object.entries(gap.cells)) {
       if (kind === 'group_meeting' || (c.light !== 'red' && c.light !== 'yellow')) continue
-      assert.equal(await page.locator(`[data-duty="${kind}"]`).first().getAttribute('data-light'), c.light, `${kind} as on the board`)
+      assert.equal(await page.locator(`[data-duty="${kind}"][data-org="${gap.org_id}"]`).first().getAttribute('data-light'), c.light, `${kind} as on the board`)
     }
     await screenshot(page, 'orglife-calendar-last-month')
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
