@@ -1,9 +1,12 @@
 // The dues quote of spec 05 through the API and the CLI, on both backends.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -11,7 +14,10 @@
 
 #include "demo_accounts.h"
 #include "harness.h"
+#include "modules/exchange/records.h"
 #include "modules/exchange/xlsx_reader.h"
+#include "platform/document/xlsx_writer.h"
+#include "platform/identity/id_number.h"
 
 namespace zhibu::apitest {
 namespace {
@@ -458,6 +464,312 @@ TEST_F(DuesLedgerApiTest, ExcelExportsCarryTheSameFiguresAsTheReports) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.Json().at("error").at("field").as_string(), "month");
   EXPECT_EQ(secretary_->Get("/api/v1/dues/ledger/export" + query).status, 200);
+}
+
+//! Bases imported from a spreadsheet by the 支部书记 (spec 05 with spec 03's import rules): a file
+//! with one bad row imports nothing and names that row; every kind of bad row is reported, a member
+//! outside the branch exactly like one who does not exist; the corrected file imports every row
+//! through the single-base route's checks and the ledger and the card show the new amounts; CSV,
+//! JSONL and the CLI take the same file.
+TEST_F(DuesLedgerApiTest, BasesImportedFromAFileAllOrNothing) {
+  std::int64_t branch =
+      secretary_->Get("/api/v1/orgs/roots").Json().at("items").as_array()[0].at("id").as_int64();
+  auto unmasked_id = [](std::int64_t member) {
+    auto clear = admin_->Post("/api/v1/members/" + std::to_string(member) + "/unmask",
+                              R"({"reason":"党费基数导入测试：取得身份证号"})");
+    EXPECT_EQ(clear.status, 200) << clear.body;
+    return std::string(clear.Json().at("id_number").as_string());
+  };
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> numbers;
+  json::value branch_members =
+      admin_->Get("/api/v1/members?status=full&page_size=200&org=" + std::to_string(branch)).Json();
+  for (const auto& m : branch_members.at("items").as_array()) {
+    if (ids.size() == 3) break;
+    ids.push_back(m.at("id").as_int64());
+    numbers.push_back(unmasked_id(ids.back()));
+  }
+  ASSERT_EQ(ids.size(), 3u);
+  std::string outsider;
+  json::value some_members = admin_->Get("/api/v1/members?status=full&page_size=50").Json();
+  for (const auto& m : some_members.at("items").as_array()) {
+    if (m.at("org_id").as_int64() != branch) {
+      outsider = unmasked_id(m.at("id").as_int64());
+      break;
+    }
+  }
+  ASSERT_FALSE(outsider.empty());
+  std::string nobody = "11010519491231" + std::string("001");
+  nobody += identity::CheckCode(nobody);  // a valid number nobody in the registry has
+
+  auto card_bases = [&](std::int64_t member) {
+    return secretary_->Get("/api/v1/members/" + std::to_string(member) + "/dues")
+        .Json()
+        .at("bases")
+        .as_array();
+  };
+  std::vector<std::size_t> bases_before;
+  for (auto id : ids) bases_before.push_back(card_bases(id).size());
+
+  auto template_file = secretary_->Get("/api/v1/dues/bases/template?format=xlsx");
+  ASSERT_EQ(template_file.status, 200) << template_file.body;
+  std::vector<std::string> header;
+  {
+    auto reader = exchange::ReadXlsx(template_file.body);
+    ASSERT_TRUE(reader.has_value()) << reader.error().message;
+    exchange::Row row;
+    ASSERT_TRUE((*reader)->Next(row).value());
+    header = row.cells;
+  }
+  ASSERT_EQ(header.size(), 6u);
+  EXPECT_EQ(header[0], "身份证号码");
+  EXPECT_EQ(header[2], "基数（元）");
+
+  const std::string month = Month(0);
+  const std::string note = "退休金（含补贴）调整，张三代填；“引号”、逗号,与换行\n第二行";
+  using Rows = std::vector<std::vector<std::string>>;
+  // The corrected file: 5000.01 employed → 75.00; 4800.50 retired → 24.00; 学生 → 0.20.
+  Rows good = {{numbers[0], "在职（按月领取工资）", "5000.01", "", month, ""},
+               {numbers[1], "离退休", "4800.5", "", month, note},
+               {numbers[2], "学生党员", "", "", month, "在校研究生"}};
+  auto upload = [&](const std::string& format, const std::string& body) {
+    auto headers = secretary_->Headers();
+    headers["Content-Type"] =
+        std::string(exchange::ContentTypeOf(*exchange::ParseFileFormat(format)));
+    return server_->Send("POST", "/api/v1/dues/bases/import?format=" + format, body, headers);
+  };
+  auto xlsx = [&](const Rows& rows) {
+    return document::XlsxBytes("党费基数", header, rows).value();
+  };
+  auto errors_of = [](const HttpResult& r) {
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(r.ErrorCode(), "import.rows_invalid");
+    EXPECT_EQ(r.Json().at("report").at("imported").as_int64(), 0);
+    return r.Json().at("report").at("errors").as_array();
+  };
+
+  // One bad row (a base with three decimals): nothing imported, that row named.
+  Rows one_bad = good;
+  one_bad[1][2] = "4800.505";
+  auto refused = upload("xlsx", xlsx(one_bad));
+  auto errors = errors_of(refused);
+  ASSERT_EQ(errors.size(), 1u) << refused.body;
+  EXPECT_EQ(errors[0].at("row").as_int64(), 3);
+  EXPECT_EQ(errors[0].at("column").as_string(), "基数（元）");
+  EXPECT_EQ(errors[0].at("value").as_string(), "4800.505");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(card_bases(ids[i]).size(), bases_before[i]) << "nothing imported";
+  }
+
+  // Every kind of bad row, each reported with its row and column.
+  Rows all_bad = good;
+  all_bad.push_back({nobody, "在职", "3000", "", month, ""});               // row 5: unknown
+  all_bad.push_back({outsider, "在职", "3000", "", month, ""});             // row 6: out of scope
+  all_bad.push_back({numbers[0], "公务员", "3000", "", Month(-1), ""});     // row 7: category
+  all_bad.push_back({numbers[0], "在职", "-3000", "", Month(-2), ""});      // row 8: negative
+  all_bad.push_back({numbers[0], "在职", "三千元", "", Month(-3), ""});     // row 9: not a number
+  all_bad.push_back({numbers[0], "在职", "3000", "", "2026-13", ""});       // row 10: month
+  all_bad.push_back({numbers[1], "离退休", "4000", "", month, ""});         // row 11: duplicate
+  all_bad.push_back({"11010519491231002", "在职", "3000", "", month, ""});  // row 12: 17 digits
+  auto many = errors_of(upload("xlsx", xlsx(all_bad)));
+  std::map<std::int64_t, json::object> by_row;
+  for (const auto& e : many) by_row[e.at("row").as_int64()] = e.as_object();
+  ASSERT_EQ(by_row.size(), 8u) << json::serialize(many);
+  for (std::int64_t row = 5; row <= 12; ++row) ASSERT_TRUE(by_row.contains(row)) << row;
+  EXPECT_EQ(by_row[5].at("column"), "身份证号码");
+  EXPECT_EQ(by_row[6].at("column"), "身份证号码");
+  EXPECT_EQ(by_row[6].at("message"), by_row[5].at("message"))
+      << "a member outside the branch is reported exactly like one who does not exist";
+  EXPECT_EQ(by_row[6].at("value").as_string().find(outsider.substr(6, 8)), std::string::npos)
+      << "ID numbers are masked in the report";
+  EXPECT_EQ(by_row[7].at("column"), "类别");
+  EXPECT_EQ(by_row[8].at("column"), "基数（元）");
+  EXPECT_EQ(by_row[9].at("column"), "基数（元）");
+  EXPECT_EQ(by_row[10].at("column"), "生效月份（YYYY-MM）");
+  EXPECT_EQ(by_row[11].at("column"), "身份证号码");
+  EXPECT_NE(by_row[11].at("message").as_string().find("第 3 行"), std::string::npos);
+  EXPECT_EQ(by_row[12].at("column"), "身份证号码");
+
+  // The corrected file: all three, through DeclareBase (source imported), in the ledger.
+  auto imported = upload("xlsx", xlsx(good));
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  EXPECT_EQ(imported.Json().at("imported").as_int64(), 3);
+  EXPECT_EQ(imported.Json().at("total_rows").as_int64(), 3);
+  EXPECT_TRUE(imported.Json().at("errors").as_array().empty());
+  auto ledger =
+      secretary_->Get("/api/v1/dues/ledger?org=" + std::to_string(branch) + "&month=" + month);
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  std::map<std::int64_t, json::object> line_of;
+  json::value ledger_json = ledger.Json();
+  for (const auto& l : ledger_json.at("items").as_array()) {
+    line_of[l.at("member_id").as_int64()] = l.as_object();
+  }
+  EXPECT_EQ(line_of.at(ids[0]).at("due"), "75.00");
+  EXPECT_EQ(line_of.at(ids[0]).at("base"), "5000.01");
+  EXPECT_EQ(line_of.at(ids[0]).at("category"), "employed");
+  EXPECT_EQ(line_of.at(ids[1]).at("due"), "24.00");
+  EXPECT_EQ(line_of.at(ids[1]).at("category"), "retired");
+  EXPECT_EQ(line_of.at(ids[2]).at("due"), "0.20");
+  auto latest = card_bases(ids[1]);
+  ASSERT_EQ(latest.size(), bases_before[1] + 1);
+  const auto& base = latest.back();
+  EXPECT_EQ(base.at("source"), "imported");
+  EXPECT_EQ(base.at("base"), "4800.50");
+  EXPECT_EQ(base.at("note").as_string(), note)
+      << "Chinese text, quotes, commas and a line break round trip";
+  EXPECT_EQ(base.at("rule"), "中组发〔2008〕3号 第五条");
+  // Audited as the single-base route is (one dues.base.declare per base), plus the import.
+  std::string initial = CreateAdmin(*db_, "dues-auditor", "audit_admin");
+  Client auditor = FirstLogIn(*server_, "dues-auditor", initial, "Aud#Dues2026x");
+  auto imports = auditor.Get("/api/v1/audit?size=5&action=dues.base.import");
+  ASSERT_EQ(imports.status, 200) << imports.body;
+  ASSERT_EQ(imports.Json().at("items").as_array().size(), 1u) << imports.body;
+  EXPECT_EQ(imports.Json().at("items").as_array()[0].at("detail").at("bases").as_int64(), 3);
+  auto declared = auditor.Get("/api/v1/audit?size=5&action=dues.base.declare&target=member:" +
+                              std::to_string(ids[1]));
+  ASSERT_EQ(declared.status, 200) << declared.body;
+  EXPECT_GE(declared.Json().at("items").as_array().size(), 1u) << declared.body;
+
+  // CSV (a different month) and JSONL take the same columns; the CLI prints the same report.
+  std::string csv = std::string(exchange::kUtf8Bom) + exchange::CsvRecord(header) +
+                    exchange::CsvRecord({numbers[0], "在职", "10000.01", "", Month(-1), "提薪"});
+  auto csv_done = upload("csv", csv);
+  ASSERT_EQ(csv_done.status, 200) << csv_done.body;
+  EXPECT_EQ(csv_done.Json().at("imported").as_int64(), 1);
+  std::string jsonl = json::serialize(json::object{{"id_number", numbers[2]},
+                                                   {"category", "farmer"},
+                                                   {"amount", "0.50"},
+                                                   {"effective_month", Month(-1)}}) +
+                      "\n";
+  auto jsonl_done = upload("jsonl", jsonl);
+  ASSERT_EQ(jsonl_done.status, 200) << jsonl_done.body;
+  bool farmer_base = false;
+  for (const auto& b : card_bases(ids[2])) {
+    if (b.at("effective_month").as_string() == Month(-1) && b.at("category") == "farmer") {
+      farmer_base = true;
+      EXPECT_EQ(b.at("amount"), "0.50");
+      EXPECT_EQ(b.at("source"), "imported");
+    }
+  }
+  EXPECT_TRUE(farmer_base) << "the JSONL row";
+  std::string bad_csv = std::string(exchange::kUtf8Bom) + exchange::CsvRecord(header) +
+                        exchange::CsvRecord({numbers[0], "在职", "5000.001", "", month, ""});
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("zhibu-dues-bases-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bad_csv;
+  }
+  auto cli =
+      RunZhibu({"import", "dues-bases", path, "--db", db_->url(), "--key-file", db_->key_file()});
+  std::filesystem::remove(path);
+  EXPECT_EQ(cli.exit_code, 1) << cli.output;
+  EXPECT_NE(cli.output.find("第 2 行「基数（元）」"), std::string::npos) << cli.output;
+
+  // Without dues.write, no import; a file that is not one is an error naming the file.
+  EXPECT_EQ(server_->Send("POST", "/api/v1/dues/bases/import?format=xlsx", xlsx(good), {}).status,
+            401);
+  auto garbage = upload("xlsx", "not a workbook");
+  EXPECT_EQ(garbage.status / 100, 4) << garbage.body;
+  EXPECT_EQ(upload("pdf", "x").status, 400);
+}
+
+//! One receipt as the print page reads it: the member, the branch, the months, the total in fen,
+//! who recorded it; 404 for a receipt of another branch and for none.
+TEST_F(DuesLedgerApiTest, AReceiptReadsBackForPrinting) {
+  std::int64_t branch =
+      secretary_->Get("/api/v1/orgs/roots").Json().at("items").as_array()[0].at("id").as_int64();
+  std::string receipt;
+  json::object payment;
+  std::int64_t member = 0;
+  json::value branch_members =
+      admin_->Get("/api/v1/members?status=full&page_size=50&org=" + std::to_string(branch)).Json();
+  for (const auto& m : branch_members.at("items").as_array()) {
+    auto card = secretary_->Get("/api/v1/members/" + std::to_string(m.at("id").as_int64()) +
+                                "/dues?year=" + Month(-1).substr(0, 4));
+    ASSERT_EQ(card.status, 200) << card.body;
+    json::value card_json = card.Json();
+    for (const auto& p : card_json.at("payments").as_array()) {
+      if (!p.at("cancelled").as_bool() && p.at("kind") == "regular") {
+        receipt = std::string(p.at("receipt_no").as_string());
+        payment = p.as_object();
+        member = m.at("id").as_int64();
+        break;
+      }
+    }
+    if (!receipt.empty()) break;
+  }
+  ASSERT_FALSE(receipt.empty()) << "the demo town has receipts";
+  auto r = secretary_->Get("/api/v1/dues/receipts/" + receipt);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value j = r.Json();
+  EXPECT_EQ(j.at("receipt_no").as_string(), receipt);
+  EXPECT_EQ(j.at("member_id").as_int64(), member);
+  EXPECT_FALSE(j.at("member_name").as_string().empty());
+  EXPECT_EQ(j.at("org_id").as_int64(), branch);
+  EXPECT_FALSE(j.at("org_name").as_string().empty());
+  EXPECT_EQ(j.at("paid_on"), payment.at("paid_on"));
+  EXPECT_FALSE(j.at("cancelled").as_bool());
+  std::int64_t fen = 0;
+  bool month_listed = false;
+  for (const auto& line : j.at("months").as_array()) {
+    std::string amount(line.at("amount").as_string());
+    fen += std::stoll(amount.substr(0, amount.size() - 3)) * 100 +
+           std::stoll(amount.substr(amount.size() - 2));
+    month_listed = month_listed || line.at("month") == payment.at("month");
+  }
+  EXPECT_TRUE(month_listed);
+  std::string extra(j.at("extra").as_string());
+  fen += std::stoll(extra.substr(0, extra.size() - 3)) * 100 +
+         std::stoll(extra.substr(extra.size() - 2));
+  EXPECT_EQ(j.at("total_fen").as_int64(), fen);
+  EXPECT_EQ(secretary_->Get("/api/v1/dues/receipts/DF1999-999999").status, 404);
+
+  // A receipt paid to another branch is as absent to the 支部书记 as a missing one.
+  std::int64_t outsider = 0;
+  json::value all_members = admin_->Get("/api/v1/members?status=full&page_size=200").Json();
+  for (const auto& m : all_members.at("items").as_array()) {
+    if (m.at("org_id").as_int64() == branch ||
+        std::string(m.at("joined_on").as_string()) >= Month(-14)) {
+      continue;
+    }
+    // Someone who has paid nothing this year (outside the demo's dues town).
+    json::value card =
+        admin_->Get("/api/v1/members/" + std::to_string(m.at("id").as_int64()) + "/dues").Json();
+    if (card.at("payments").as_array().empty()) {
+      outsider = m.at("id").as_int64();
+      break;
+    }
+  }
+  ASSERT_NE(outsider, 0);
+  auto declared =
+      Post(*admin_, "/api/v1/members/" + std::to_string(outsider) + "/dues/bases",
+           {{"category", "student"}, {"effective_month", Month(0)}, {"note", "收据范围测试"}});
+  ASSERT_EQ(declared.status, 201) << declared.body;
+  auto paid = Post(*admin_, "/api/v1/dues/payments",
+                   {{"member_id", outsider},
+                    {"months", json::array{json::value(Month(0))}},
+                    {"method", "cash"},
+                    {"payer_name", "家属代交"},
+                    {"paid_on", TodayInShanghai()}});
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  std::string other_receipt(paid.Json().at("receipt_no").as_string());
+  auto seen = admin_->Get("/api/v1/dues/receipts/" + other_receipt);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.Json().at("total"), "0.20");
+  EXPECT_EQ(seen.Json().at("total_fen").as_int64(), 20);
+  EXPECT_EQ(seen.Json().at("payer_name"), "家属代交");
+  EXPECT_FALSE(seen.Json().at("collector").as_string().empty()) << "the account that recorded it";
+  auto hidden = secretary_->Get("/api/v1/dues/receipts/" + other_receipt);
+  EXPECT_EQ(hidden.status, 404) << hidden.body;
+  EXPECT_EQ(hidden.ErrorCode(), "dues.receipt_not_found");
+  // Cancelled, it says so and why.
+  auto cancelled =
+      Post(*admin_, "/api/v1/dues/receipts/" + other_receipt + "/cancel", {{"reason", "测试作废"}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  json::value after = admin_->Get("/api/v1/dues/receipts/" + other_receipt).Json();
+  EXPECT_TRUE(after.at("cancelled").as_bool());
+  EXPECT_EQ(after.at("cancelled_reason"), "测试作废");
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 // automatic). The 组织部管理员 sees the county's totals, drills to the town and to the branch's
 // ledger, and prints the branch's 党费收缴情况公示 and the county's remittance report. Every figure
 // checked on the page is the real server's, read through its API with the same session.
+// A second scenario: the 支部书记 imports dues bases from a spreadsheet (a file with one bad row
+// imports nothing and the dialog names that row; the fixed file imports and the ledger shows the new
+// amounts), then prints a receipt from the member's 党费卡: the 大写 amount, 代交, 已作废 once cancelled.
 
 import { test } from 'node:test'
 import { readFileSync } from 'node:fs'
@@ -418,3 +421,151 @@ async function downloaded(page, selector) {
   assert.ok(bytes.length > 2000, `a workbook of ${bytes.length} bytes`)
   return { name: download.suggestedFilename(), bytes }
 }
+
+test('党费基数导入 from a spreadsheet (one bad row, then the fixed file) and the printable 党费收据 with 大写金额', async (t) => {
+  const server = await startServer()
+  const missing = await missingRoutes(server, [...ROUTES, '/api/v1/dues/bases/import', '/api/v1/dues/bases/template', '/api/v1/dues/receipts/{receipt}'])
+  if (missing.length > 0) {
+    await server.stop()
+    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
+    return
+  }
+  const browser = await launchBrowser()
+  const pages = []
+  try {
+    const today = shanghaiDate()
+    const month = today.slice(0, 7)
+    const page = await newPage(browser)
+    pages.push(page)
+    await logIn(page, server.base, server.login(BRANCH_SECRETARY))
+    const branch = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
+    // Two newcomers without a base, registered with ID numbers the test knows (the API masks them).
+    const since = `${addMonth(month, -10)}-15`
+    const people = []
+    for (const [name, birth] of [
+      ['钱国庆', '19791001'],
+      ['吴桂兰', '19620308'],
+    ]) {
+      const id_number = idNumber(birth, '500102')
+      const made = await apiDo(page, 'POST', 'api/v1/members', {
+        org_id: branch.id,
+        name,
+        id_number,
+        ethnicity: '汉族',
+        education: 'bachelor',
+        category: 'government',
+        joined_on: '2008-07-01',
+        confirmed_on: '2009-07-01',
+        event_kind: 'transfer_in',
+        date: since,
+        reason: '从外县转入（浏览器测试）',
+      })
+      people.push({ ...made, id_number })
+    }
+    const [employed, retired] = people
+
+    await page.goto(`${server.base}#/dues/ledger?org=${branch.id}`)
+    await settle(page)
+    for (const p of people) assert.equal((await ledgerRow(page, p.id)).state, '未核定基数')
+
+    // The dialog: the template (Excel, Chinese headers) and the upload.
+    await page.locator('[data-test="open-base-import"]').click()
+    const dialog = page.locator('[data-test="base-import-dialog"]')
+    await dialog.waitFor()
+    const template = await downloaded(page, '[data-test="bases-template-xlsx"]')
+    assert.match(template.name, /党费基数导入模板\.xlsx$/)
+    const header = ['身份证号码', '类别', '基数（元）', '农民党员月交纳额（元）', '生效月份（YYYY-MM）', '备注']
+    const csv = (rows) => Buffer.from('\uFEFF' + [header, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n', 'utf8')
+    const good = [
+      [employed.id_number, '在职（按月领取工资）', '5000.01', '', month, '按月工资'],
+      [retired.id_number, '离退休', '4800.50', '', month, '退休金（含补贴）'],
+    ]
+    const bad = [good[0], [retired.id_number, '离退休', '4800.505', '', month, '退休金（含补贴）']]
+    const upload = dialog.locator('[data-test="bases-upload"] input[type="file"]')
+    await upload.setInputFiles({ name: '党费基数-有误.csv', mimeType: 'text/csv', buffer: csv(bad) })
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('api/v1/dues/bases/import')),
+      dialog.locator('[data-test="bases-import-start"]').click(),
+    ])
+    assert.equal(refused.status(), 422)
+    await dialog.locator('[data-test="bases-report-failed"]').waitFor()
+    const errorRows = dialog.locator('[data-test="bases-import-errors"] .el-table__body-wrapper tr.el-table__row')
+    await errorRows.first().waitFor()
+    assert.equal(await errorRows.count(), 1, 'only the bad row is reported')
+    const cells = (await errorRows.first().locator('td').allTextContents()).map((c) => c.trim())
+    assert.deepEqual(cells.slice(0, 3), ['3', '基数（元）', '4800.505'], `row 3's base: ${cells.join(' | ')}`)
+    assert.ok(cells[3].length > 0, 'with the reason')
+    await screenshot(page, 'dues-bases-import-report')
+    let card = await apiGet(page, `api/v1/members/${employed.id}/dues`)
+    assert.equal(card.bases.length, 0, 'nothing was imported')
+
+    // The fixed file imports both; the ledger shows the amounts of 第二条 and 第五条.
+    await dialog.locator('.el-upload-list__item').hover()
+    await dialog.locator('.el-upload-list__item .el-icon--close').click()
+    await upload.setInputFiles({ name: '党费基数.csv', mimeType: 'text/csv', buffer: csv(good) })
+    await dialog.locator('[data-test="bases-import-start"]').click()
+    await dialog.locator('[data-test="bases-report-done"]').waitFor()
+    assert.ok((await dialog.locator('[data-test="bases-report-done"]').textContent()).includes('2 名党员'))
+    await dialog.locator('[data-test="bases-import-close"]').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await settlesTo(async () => (await ledgerRow(page, employed.id)).due, '75.00', 'the employed member’s due in the ledger')
+    await settlesTo(async () => (await ledgerRow(page, retired.id)).due, '24.00', 'the retired member’s due in the ledger')
+    card = await apiGet(page, `api/v1/members/${retired.id}/dues`)
+    assert.deepEqual(
+      card.bases.map((b) => [b.base, b.amount, b.source, b.note]),
+      [['4800.50', '24.00', 'imported', '退休金（含补贴）']],
+    )
+    await screenshot(page, 'dues-bases-imported-ledger')
+
+    // A payment of this month and a voluntary extra, paid by a relative: 75.00 + 925.05 = 1000.05.
+    const paid = await apiDo(page, 'POST', 'api/v1/dues/payments', {
+      member_id: employed.id,
+      months: [month],
+      extra: '925.05',
+      method: 'cash',
+      payer_name: '钱小红',
+      paid_on: today,
+    })
+    assert.equal(paid.total, '1000.05')
+    // From the member's 党费卡: the receipt, then its print page.
+    await page.goto(`${server.base}#/dues/members/${employed.id}`)
+    await page.locator(`[data-receipt="${paid.receipt_no}"]`).click()
+    const shown = page.locator('.el-dialog').filter({ has: page.locator('[data-test="receipt"]') })
+    await shown.waitFor()
+    await shown.locator('[data-test="print-receipt"]').click()
+    await page.waitForURL((url) => url.hash.startsWith(`#/print/dues/receipt/${paid.receipt_no}`))
+    const printed = page.locator('[data-test="receipt-print-page"]')
+    await printed.locator('[data-test="receipt-capitals"]').waitFor()
+    const text = async (name) => (await printed.locator(`[data-test="${name}"]`).textContent()).trim()
+    assert.equal(await text('receipt-capitals'), '人民币壹仟元零伍分')
+    assert.equal(await text('receipt-no'), paid.receipt_no)
+    assert.equal(await text('receipt-member'), employed.name)
+    assert.equal(await text('receipt-branch'), branch.name)
+    assert.equal(await text('receipt-payer'), '钱小红')
+    assert.equal(plain((await text('receipt-total')).replace('¥', '')), '1000.05')
+    assert.ok((await text('receipt-months')).includes(`${Number(month.slice(5))}月`), await text('receipt-months'))
+    assert.ok((await text('receipt-collector')).length > 0, 'the collector is named')
+    assert.equal(await printed.locator('[data-test="receipt-void"]').count(), 0)
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('[data-test="print"]').isVisible(), false, 'the toolbar is not printed')
+    await screenshot(page, 'dues-receipt-print')
+    await page.emulateMedia({ media: 'screen' })
+
+    // Cancelled, it prints marked 已作废.
+    await apiDo(page, 'POST', `api/v1/dues/receipts/${paid.receipt_no}/cancel`, { reason: '金额登记错误（浏览器测试）' })
+    await page.reload()
+    await printed.locator('[data-test="receipt-void"]').waitFor()
+    assert.equal(await text('receipt-void'), '已作废')
+    assert.ok((await text('receipt-cancelled-reason')).includes('金额登记错误'))
+    await screenshot(page, 'dues-receipt-print-cancelled')
+
+    for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
+  } catch (e) {
+    for (const [i, p] of pages.entries()) await screenshot(p, `dues-bases-failure-${i}`, { fullPage: false }).catch(() => {})
+    throw e
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
+  }
+})

@@ -55,8 +55,18 @@ export class ApiError extends Error {
   readonly requestId?: string
   /** The article a refusal rests on, when the server names one (`中组发〔2008〕3号 第十二条`). */
   readonly rule?: string
+  /** What the server sent beside the error, such as an import's row report (`report`). */
+  readonly detail?: Record<string, unknown>
 
-  constructor(status: number, code: string, message: string, field?: string, requestId?: string, rule?: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    field?: string,
+    requestId?: string,
+    rule?: string,
+    detail?: Record<string, unknown>,
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
@@ -64,6 +74,7 @@ export class ApiError extends Error {
     this.field = field
     this.requestId = requestId
     this.rule = rule
+    this.detail = detail
   }
 }
 
@@ -149,7 +160,16 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   const e = envelope?.error
   if (e && typeof e.code === 'string') {
-    return new ApiError(response.status, e.code, e.message || e.code, e.field || undefined, e.request_id, e.rule || undefined)
+    const { error: _error, ...detail } = envelope as ErrorEnvelope & Record<string, unknown>
+    return new ApiError(
+      response.status,
+      e.code,
+      e.message || e.code,
+      e.field || undefined,
+      e.request_id,
+      e.rule || undefined,
+      Object.keys(detail).length ? detail : undefined,
+    )
   }
   const fallback =
     response.status >= 500

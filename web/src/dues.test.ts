@@ -10,6 +10,7 @@ import {
   currentMonth,
   extraGoesToCentre,
   fenOf,
+  fenToChineseCapitals,
   latenessOf,
   methodTitle,
   monthSpans,
@@ -31,6 +32,42 @@ import {
   type PaymentRowLike,
 } from './dues'
 import { formItemOf } from './formErrors'
+
+describe('大写金额 (fen → Chinese capitals)', () => {
+  const cases: [bigint, string][] = [
+    [20n, '贰角'],
+    [7500n, '柒拾伍元整'],
+    [100005n, '壹仟元零伍分'],
+    [1001000n, '壹万零壹拾元整'],
+    [0n, '零元整'],
+    [5n, '伍分'],
+    [25n, '贰角伍分'],
+    [105n, '壹元零伍分'],
+    [1000n, '壹拾元整'],
+    [100050n, '壹仟元伍角'],
+    [101055n, '壹仟零壹拾元伍角伍分'],
+    [10500000n, '壹拾万伍仟元整'],
+    [10050000n, '壹拾万零伍佰元整'],
+    [100050000n, '壹佰万零伍佰元整'],
+    [105000000n, '壹佰零伍万元整'],
+    [1001000000n, '壹仟零壹万元整'],
+    [10000000000n, '壹亿元整'],
+    [10001000000n, '壹亿零壹万元整'],
+    [10000000100n, '壹亿零壹元整'],
+    [11000000n, '壹拾壹万元整'],
+    [500001n, '伍仟元零壹分'],
+    [999999999999n, '玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分'],
+  ]
+  it.each(cases)('%s fen → %s', (fen, text) => {
+    expect(fenToChineseCapitals(fen)).toBe(text)
+  })
+  it('takes the server’s decimal text through fenOf, never a float', () => {
+    expect(fenToChineseCapitals(fenOf('0.20')!)).toBe('贰角')
+    expect(fenToChineseCapitals(fenOf('1000.05')!)).toBe('壹仟元零伍分')
+    expect(fenToChineseCapitals(fenOf('10010.00')!)).toBe('壹万零壹拾元整')
+    expect(fenToChineseCapitals(-7500n)).toBe('负柒拾伍元整')
+  })
+})
 
 describe('money in fen', () => {
   it('reads the server’s decimal text exactly', () => {

@@ -28,6 +28,51 @@ export function yuanOf(fen: bigint): string {
   return `${negative ? '-' : ''}${whole}.${cents}`
 }
 
+const CAPITAL_DIGITS = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖']
+const CAPITAL_PLACES = ['', '拾', '佰', '仟']
+const CAPITAL_GROUPS = ['', '万', '亿', '万亿']
+
+/** An amount in fen in Chinese capitals (大写金额) as receipts and vouchers write it, exactly (BigInt,
+ *  no floating point): 20n → `贰角`, 7500n → `柒拾伍元整`, 100005n → `壹仟元零伍分`,
+ *  1001000n → `壹万零壹拾元整`, 0n → `零元整`. A run of zeros inside the yuan is one 零 (none at the
+ *  end of a 万/亿 group or of the yuan); 整 follows 元 only when there are no 角 and 分; a zero 角
+ *  between yuan and 分 is 零. Amounts up to 10^16 yuan; a negative amount is prefixed 负. */
+export function fenToChineseCapitals(fen: bigint): string {
+  if (fen < 0n) return `负${fenToChineseCapitals(-fen)}`
+  const whole = fen / 100n
+  const jiao = Number((fen / 10n) % 10n)
+  const cents = Number(fen % 10n)
+  let out = ''
+  if (whole > 0n) {
+    const digits = String(whole)
+    if (digits.length > 16) throw new RangeError('amount too large for 大写')
+    let zeroPending = false
+    let groupHasDigit = false
+    for (let i = 0; i < digits.length; i++) {
+      const place = digits.length - 1 - i
+      const d = Number(digits[i])
+      if (d === 0) {
+        if (place % 4 !== 0 && out !== '') zeroPending = true
+      } else {
+        if (zeroPending) out += '零'
+        zeroPending = false
+        out += CAPITAL_DIGITS[d] + CAPITAL_PLACES[place % 4]
+        groupHasDigit = true
+      }
+      if (place % 4 === 0) {
+        if (groupHasDigit) out += CAPITAL_GROUPS[place / 4]
+        groupHasDigit = false
+      }
+    }
+    out += '元'
+  }
+  if (jiao === 0 && cents === 0) return `${out || '零元'}整`
+  if (jiao > 0) out += `${CAPITAL_DIGITS[jiao]}角`
+  else if (whole > 0n) out += '零'
+  if (cents > 0) out += `${CAPITAL_DIGITS[cents]}分`
+  return out
+}
+
 /** The sum of amounts given as text (empty and null ones count as nothing). */
 export function sumYuan(values: readonly (string | null | undefined)[]): string {
   let fen = 0n

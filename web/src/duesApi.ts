@@ -1,7 +1,8 @@
 // The 党费 routes (docs/api-dues.md) and their shapes. Every amount is the server's two-decimal
 // text and stays text (see dues.ts); bodies send amounts as strings, never as JSON numbers.
 
-import { buildUrl, request, withoutEmpty, type Query } from './api'
+import { ApiError, IMPORT_CONTENT_TYPES, buildUrl, request, withoutEmpty, type Query } from './api'
+import type { ImportFormat } from './types'
 import type { BranchTotalsLike, PaymentRowLike, TotalsLike } from './dues'
 
 export interface DuesCategory {
@@ -83,6 +84,34 @@ export interface DuesReceipt {
   extra: string
   extra_for_centre: boolean
   total: string
+}
+
+/** A receipt as printed (`GET /api/v1/dues/receipts/{receipt_no}`). */
+export interface PrintedReceipt extends DuesReceipt {
+  org_id: number
+  org_name: string
+  total_fen: number
+  collector: string
+  recorded_at: string
+  cancelled: boolean
+  cancelled_at?: string
+  cancelled_reason?: string
+}
+
+/** One bad row of an import (row 1 is the header; 0 the whole file). */
+export interface BaseImportError {
+  row: number
+  column: string
+  value: string
+  message: string
+}
+
+/** The report of a bases import: `errors` empty when every row was imported. */
+export interface BaseImportReport {
+  format: string
+  total_rows: number
+  imported: number
+  errors: BaseImportError[]
 }
 
 export interface LedgerLine extends DuesMonth {
@@ -212,4 +241,23 @@ export const duesApi = {
   ledgerExportUrl: (org: number, month: string) => buildUrl('api/v1/dues/ledger/export', { org, month }),
   totalsExportUrl: (org: number, month: string) => buildUrl('api/v1/dues/totals/export', { org, month }),
   arrearsExportUrl: (org: number) => buildUrl('api/v1/dues/arrears/export', { org }),
+  receipt: (receipt: string) => get<PrintedReceipt>(`api/v1/dues/receipts/${encodeURIComponent(receipt)}`),
+  /** The bases import template (Chinese headers). */
+  basesTemplateUrl: (format: 'csv' | 'xlsx') => buildUrl('api/v1/dues/bases/template', { format }),
+  /** Imports a file of bases: the report, with `errors` (and nothing imported) when a row is bad.
+   *  Other failures (an unreadable file, no permission) are thrown and shown as usual. */
+  importBases: async (file: Blob, format: ImportFormat): Promise<BaseImportReport> => {
+    try {
+      return await request<BaseImportReport>('POST', 'api/v1/dues/bases/import', {
+        query: { format },
+        body: file,
+        contentType: IMPORT_CONTENT_TYPES[format],
+        quiet: true,
+      })
+    } catch (e) {
+      const report = e instanceof ApiError ? (e.detail?.report as BaseImportReport | undefined) : undefined
+      if (report && Array.isArray(report.errors)) return report
+      throw e
+    }
+  },
 }

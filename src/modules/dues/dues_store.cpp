@@ -35,6 +35,14 @@ constexpr std::string_view kInsertPayment =
     "reference, payer_name, paid_on, receipt_no, for_centre, created_at, created_by) VALUES ($1, "
     "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
 
+//! The rows of one receipt with the member, the branch at payment time and the collector.
+constexpr std::string_view kReceiptRows =
+    "SELECT p.member_id, m.name, p.org_id, o.name, p.org_path, p.month, p.kind, p.amount_fen, "
+    "p.late, p.method, p.reference, p.payer_name, p.paid_on, p.for_centre, p.created_at, "
+    "a.display_name, p.cancelled_at, p.cancelled_reason FROM dues_payment p JOIN member m ON "
+    "m.id = p.member_id JOIN organisation o ON o.id = p.org_id LEFT JOIN account a ON a.id = "
+    "p.created_by WHERE p.receipt_no = $1 ORDER BY p.month, p.id";
+
 //! The members of a subtree or one organisation on a day (their span there), joined with the
 //! organisation's current path and name. $1 day, $2/$3 path range, $4 org id or NULL.
 constexpr std::string_view kMembersOn =
@@ -561,6 +569,54 @@ Result<boost::json::object> CancelReceipt(db::Connection& c, const org::SubtreeS
   if (!logged) return Fail(logged.error());
   auto touched = compliance::Touch(c, rows->Text(0, 2));
   if (!touched) return Fail(touched.error());
+  return answer;
+}
+
+Result<boost::json::object> Receipt(db::Connection& c, const org::SubtreeScope& scope,
+                                    const std::string& receipt_no) {
+  auto rows = c.Query(kReceiptRows, {receipt_no});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty() || !scope.Contains(rows->Text(0, 4))) {
+    return Fail(Error::NotFound("dues.receipt_not_found", "收据不存在"));
+  }
+  const db::ResultSet& r = *rows;
+  Fen total{0};
+  Fen extra{0};
+  bool for_centre = false;
+  boost::json::array months;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    Fen amount{r.Int(i, 7)};
+    total.value += amount.value;
+    if (r.Text(i, 6) == "extra") {
+      extra.value += amount.value;
+      for_centre = for_centre || r.Int(i, 13) != 0;
+      continue;
+    }
+    months.push_back(
+        {{"month", r.Text(i, 5)}, {"amount", FormatYuan(amount)}, {"late", r.Int(i, 8) != 0}});
+  }
+  bool cancelled = !r.IsNull(0, 16);
+  boost::json::object answer{{"receipt_no", receipt_no},
+                             {"member_id", r.Int(0, 0)},
+                             {"member_name", r.Text(0, 1)},
+                             {"org_id", r.Int(0, 2)},
+                             {"org_name", r.Text(0, 3)},
+                             {"paid_on", r.Text(0, 12)},
+                             {"method", r.Text(0, 9)},
+                             {"reference", r.Text(0, 10)},
+                             {"payer_name", r.Text(0, 11)},
+                             {"months", std::move(months)},
+                             {"extra", FormatYuan(extra)},
+                             {"extra_for_centre", for_centre},
+                             {"total", FormatYuan(total)},
+                             {"total_fen", total.value},
+                             {"collector", r.IsNull(0, 15) ? "" : r.Text(0, 15)},
+                             {"recorded_at", r.Text(0, 14)},
+                             {"cancelled", cancelled}};
+  if (cancelled) {
+    answer["cancelled_at"] = r.Text(0, 16);
+    answer["cancelled_reason"] = r.Text(0, 17);
+  }
   return answer;
 }
 

@@ -83,6 +83,14 @@ Result<boost::json::object> RecordPayment(db::Connection& c, const org::SubtreeS
 Result<boost::json::object> CancelReceipt(db::Connection& c, const org::SubtreeScope& scope,
                                           const org::Change& change, const std::string& receipt_no);
 
+//! One receipt as printed (党费收据): its number, the member, the branch the payment was made to,
+//! the months and amounts (补交 marked), the voluntary extra, the total (also in fen, for the 大写
+//! amount), the method, who paid for the member (代交), the date, the collector (the account that
+//! recorded it) and whether it was cancelled (with why). 404 `dues.receipt_not_found` when there
+//! is no such receipt or it was paid to a branch outside `scope`.
+Result<boost::json::object> Receipt(db::Connection& c, const org::SubtreeScope& scope,
+                                    const std::string& receipt_no);
+
 //! A member's bases, reductions, the twelve months of `year` and their receipts.
 Result<boost::json::object> MemberCard(db::Connection& c, const org::SubtreeScope& scope,
                                        std::int64_t member_id, int year, const std::string& today);

@@ -245,6 +245,19 @@ void RegisterRoutes(ModuleContext& context) {
       "登记党费交纳（按月、按季、代交、补交、自愿多交），开具收据");
 
   router.Add(
+      Method::kGet, "/api/v1/dues/receipts/{receipt}",
+      [&identity, &db](Request& r) {
+        std::string receipt(r.PathParam("receipt"));
+        return org::ScopedRead(identity, db, r, kReadPermission,
+                               [&](ScopedCall& call) -> Result<boost::json::value> {
+                                 auto done = Receipt(call.connection, call.scope, receipt);
+                                 if (!done) return Fail(done.error());
+                                 return boost::json::value(std::move(*done));
+                               });
+      },
+      "一张党费收据（打印用：党员、支部、所属月份、金额、代交人、收款人、是否作废）");
+
+  router.Add(
       Method::kPost, "/api/v1/dues/receipts/{receipt}/cancel",
       [&identity, &db](Request& r) {
         std::string receipt(r.PathParam("receipt"));

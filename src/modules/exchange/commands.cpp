@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "modules/exchange/deployment.h"
+#include "modules/exchange/dues_base_import.h"
 #include "modules/exchange/member_export.h"
 #include "modules/exchange/member_import.h"
 #include "modules/exchange/org_exchange.h"
@@ -107,12 +108,20 @@ int RunImport(const CommandContext& context, const Options& o) {
       CommandLineActor(), std::nullopt,
       [](db::Connection&) -> Result<org::SubtreeScope> { return org::SubtreeScope::Everything(); }};
   ImportProgress progress;
-  ProgressBar bar(o.kind == "orgs" ? "导入党组织" : "导入党员");
+  ProgressBar bar(o.kind == "orgs"         ? "导入党组织"
+                  : o.kind == "dues-bases" ? "导入党费基数"
+                                           : "导入党员");
   progress.on_change = [&] { bar.Show(progress.processed_rows, progress.total_rows); };
-  auto outcome = o.kind == "orgs"
-                     ? ImportOrgs(runtime->db, caller, *format, *bytes, TodayShanghai(), progress)
-                     : ImportMembers(runtime->db, runtime->cipher, caller, *format, *bytes,
-                                     TodayShanghai(), progress);
+  auto outcome = [&]() -> Result<ImportOutcome> {
+    if (o.kind == "orgs") {
+      return ImportOrgs(runtime->db, caller, *format, *bytes, TodayShanghai(), progress);
+    }
+    if (o.kind == "dues-bases") {
+      return ImportDuesBases(runtime->db, runtime->cipher, caller, *format, *bytes, progress);
+    }
+    return ImportMembers(runtime->db, runtime->cipher, caller, *format, *bytes, TodayShanghai(),
+                         progress);
+  }();
   bar.Show(progress.processed_rows, progress.total_rows);
   bar.Done();
   if (!outcome) return Report(outcome.error());
@@ -195,12 +204,14 @@ int RunExport(const CommandContext& context, const Options& o) {
 
 void RegisterCommands(CommandRegistry& registry) {
   auto in = std::make_shared<Options>();
-  CLI::App* import_cmd =
-      registry.Add("import", "从文件导入党员或党组织（全部成功或全部不导入），或从目录导入整个系统",
-                   [in](const CommandContext& context) { return RunImport(context, *in); });
-  import_cmd->add_option("KIND", in->kind, "members（党员）、orgs（党组织）或 all（整个系统）")
+  CLI::App* import_cmd = registry.Add(
+      "import", "从文件导入党员、党组织或党费基数（全部成功或全部不导入），或从目录导入整个系统",
+      [in](const CommandContext& context) { return RunImport(context, *in); });
+  import_cmd
+      ->add_option("KIND", in->kind,
+                   "members（党员）、orgs（党组织）、dues-bases（党费基数）或 all（整个系统）")
       ->required()
-      ->check(CLI::IsMember({"members", "orgs", "all"}));
+      ->check(CLI::IsMember({"members", "orgs", "dues-bases", "all"}));
   import_cmd->add_option("FILE", in->path, "文件（.csv .jsonl .xlsx），all 时为导出目录")
       ->required();
   import_cmd->add_option("--format", in->format, "csv、jsonl 或 xlsx（默认按扩展名）")

@@ -66,7 +66,20 @@ constexpr std::array kHeaderAliases = {
     Alias{"转为正式党员日期", kConfirmedOn},
 };
 
-//! Removes spaces (ASCII, ideographic), `*` and bracketed notes (ASCII or full-width).
+std::optional<std::string> VocabularyId(std::span<const member::Term> terms,
+                                        std::string_view text) {
+  for (const auto& t : terms) {
+    if (t.title == text || t.id == text) return std::string(t.id);
+  }
+  return std::nullopt;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 std::string HeaderKey(std::string_view text) {
   std::string out;
   int depth = 0;
@@ -91,20 +104,6 @@ std::string HeaderKey(std::string_view text) {
   }
   return out;
 }
-
-std::optional<std::string> VocabularyId(std::span<const member::Term> terms,
-                                        std::string_view text) {
-  for (const auto& t : terms) {
-    if (t.title == text || t.id == text) return std::string(t.id);
-  }
-  return std::nullopt;
-}
-
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
 
 std::span<const MemberColumn> MemberColumns() { return kColumns; }
 

@@ -55,6 +55,10 @@ enum MemberField : int {
 //! -1 for a column the importer does not know (it is ignored).
 int FieldForHeader(std::string_view header);
 
+//! A header cell as a lookup key: spaces (ASCII, ideographic), `*` and bracketed notes (ASCII or
+//! full-width) removed — `基数（元）` → `基数`.
+std::string HeaderKey(std::string_view text);
+
 //! A date as people type it — `2010-07-01`, `2010/7/1`, `2010.7.1`, `2010年7月1日`, `20100701` —
 //! as `YYYY-MM-DD`; with `excel_serial`, also an Excel serial number (how .xlsx stores dates).
 //! Nothing when it is none of these (the caller reports the cell; impossible days like 02-30 are

@@ -1,12 +1,15 @@
 //! 导入导出 (import and export, spec 03 §Import and export): member rosters and organisation trees
-//! in CSV, JSONL and Excel, all or nothing, as background jobs with a progress report; scoped and
-//! audited exports; and `zhibu export all` / `zhibu import all`, a lossless move of a whole
+//! in CSV, JSONL and Excel, all or nothing, as background jobs with a progress report; members'
+//! dues bases (spec 05) from the same files, all or nothing, answered with the row report; scoped
+//! and audited exports; and `zhibu export all` / `zhibu import all`, a lossless move of a whole
 //! deployment between SQLite and PostgreSQL. The HTTP contract is docs/api-org-member.md, the
 //! file layout docs/import.md.
 
 #include <sstream>
 
+#include "modules/dues/dues_store.h"
 #include "modules/exchange/commands.h"
+#include "modules/exchange/dues_base_import.h"
 #include "modules/exchange/import_jobs.h"
 #include "modules/exchange/member_export.h"
 #include "modules/exchange/member_import.h"
@@ -14,6 +17,7 @@
 #include "modules/exchange/templates.h"
 #include "modules/org/scoped_route.h"
 #include "platform/auth/auth_routes.h"
+#include "platform/json/json.h"
 #include "platform/module/manifest.h"
 #include "platform/util/clock.h"
 #include "platform/util/embedded.h"
@@ -116,6 +120,60 @@ void RegisterRoutes(ModuleContext& context) {
       "导入进度与逐行错误报告");
 
   router.Add(
+      Method::kGet, "/api/v1/dues/bases/template",
+      [&identity](Request& r) {
+        auto caller = auth::RequireSignedIn(identity, r, dues::kWritePermission);
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto format = exchange::ParseFileFormat(r.QueryParam("format").value_or("xlsx"));
+        if (!format) return http::ErrorResponse(format.error(), r);
+        auto bytes = exchange::DuesBaseTemplateBytes(*format);
+        if (!bytes) return http::ErrorResponse(bytes.error(), r);
+        return Response::Download(std::move(*bytes), std::string(exchange::ContentTypeOf(*format)),
+                                  "党费基数导入模板." + std::string(exchange::FormatName(*format)));
+      },
+      "党费基数导入模板（中文表头，Excel 或 CSV）");
+
+  // Bases are a branch's or a county's worth of rows, each written through DeclareBase: imported
+  // while the request waits, and answered with the row report (422 when any row is bad).
+  router.Add(
+      Method::kPost, "/api/v1/dues/bases/import",
+      [&identity, &db, &cipher](Request& r) {
+        auto caller = auth::Require(identity, db, r, dues::kWritePermission);
+        if (!caller) return http::ErrorResponse(caller.error(), r);
+        auto format = exchange::ParseFileFormat(r.QueryParam("format").value_or(""));
+        if (!format) return http::ErrorResponse(format.error(), r);
+        if (r.body.empty()) {
+          return http::ErrorResponse(
+              Error::Invalid("import.empty", "请上传文件（请求体为文件内容）", "body"), r);
+        }
+        exchange::ImportCaller who{caller->AsActor(r.client_address), caller->account_id,
+                                   [principal = *caller](db::Connection& c) {
+                                     return org::SubtreeScope::For(c, principal,
+                                                                   dues::kWritePermission);
+                                   }};
+        exchange::ImportProgress progress;
+        auto outcome = exchange::ImportDuesBases(db, cipher, who, *format, r.body, progress);
+        if (!outcome) return http::ErrorResponse(outcome.error(), r);
+        boost::json::array errors;
+        for (const auto& e : outcome->errors) errors.push_back(e.ToJson());
+        boost::json::object report{{"format", std::string(exchange::FormatName(*format))},
+                                   {"total_rows", outcome->total_rows},
+                                   {"imported", outcome->imported},
+                                   {"errors", std::move(errors)}};
+        if (outcome->errors.empty()) return Response::Json(200, report);
+        auto envelope = ErrorEnvelope(
+            Error::Unprocessable(
+                "import.rows_invalid",
+                "文件中有 " + std::to_string(outcome->errors.size()) + " 处错误，未导入任何数据",
+                "file", "spec 03：导入全部成功或全部不导入"),
+            r.request_id);
+        envelope["report"] = std::move(report);
+        return Response::Json(422, envelope);
+      },
+      "上传文件导入党费基数（全部成功或全部不导入，逐行报告错误）");
+  router.SetBodyLimit(Method::kPost, "/api/v1/dues/bases/import", kMaxImportBytes);
+
+  router.Add(
       Method::kGet, "/api/v1/members/export",
       [&identity, &db, &cipher](Request& r) {
         auto org_id = http::OptionalIdQuery(r, "org");
@@ -171,7 +229,7 @@ const ModuleManifest& exchange_module() {
       .name = "exchange",
       .title = "导入导出",
       .optional = false,
-      .depends_on = {"org", "member"},
+      .depends_on = {"org", "member", "dues"},
       .migrations =
           [] { return db::MigrationsFromFiles("exchange", embedded::exchange_migrations()); },
       .register_routes = RegisterRoutes,

@@ -17,6 +17,12 @@ export const duesRoutes: RouteRecordRaw[] = [
 /** Printable documents, outside the layout. */
 export const duesPrintRoutes: RouteRecordRaw[] = [
   {
+    path: '/print/dues/receipt/:receipt',
+    component: () => import('./DuesReceiptPrintView.vue'),
+    props: true,
+    meta: { title: '党费收据', ...DUES },
+  },
+  {
     path: '/print/dues/:kind(notice|remittance)',
     component: () => import('./DuesPrintView.vue'),
     props: true,
