@@ -515,7 +515,8 @@ test('党费基数导入 from a spreadsheet (one bad row, then the fixed file) a
       card.bases.map((b) => [b.base, b.amount, b.source, b.note]),
       [['4800.50', '24.00', 'imported', '退休金（含补贴）']],
     )
-    await screenshot(page, 'dues-bases-imported-ledger')
+    await page.locator(`[data-test="ledger-table"] .member-${retired.id}`).first().scrollIntoViewIfNeeded()
+    await screenshot(page, 'dues-bases-imported-ledger', { fullPage: false })
 
     // A payment of this month and a voluntary extra, paid by a relative: 75.00 + 925.05 = 1000.05.
     const paid = await apiDo(page, 'POST', 'api/v1/dues/payments', {
