@@ -21,6 +21,7 @@ import {
   settle,
   shanghaiDate,
   startServer,
+  tallScreenshot,
 } from './harness.mjs'
 
 const ROUTES = ['/api/v1/dues/arrears', '/api/v1/dues/lapse/steps', '/api/v1/dues/lapse/cases', '/api/v1/dues/lapse/cases/{id}/steps']
@@ -38,6 +39,9 @@ async function fillStep(page, dialog, spec, values) {
     switch (field.type) {
       case 'date':
         await fillDate(it.locator('input').first(), value)
+        // Close the calendar (a click on the dialog's title) so that it covers no other field.
+        await dialog.locator('.el-dialog__title').click()
+        await page.locator('.el-picker__popper:visible').first().waitFor({ state: 'hidden' }).catch(() => {})
         break
       case 'integer': {
         const input = it.locator('input').first()
@@ -119,6 +123,7 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     dialog = await openStep(page, 2)
     await fillStep(page, dialog, spec(2), { done_on: shanghaiDate(-19), interviewer: '李书记', summary: '谈话提醒，批评教育', deadline_on: shanghaiDate(-10) })
     await submitStep(page, dialog, 2)
+    await tallScreenshot(page, 'lapse-case-after-talk')
     assert.equal((await page.locator('[data-test="lapse-deadline"]').textContent()).trim(), shanghaiDate(-10))
     // After the talk: 已改正 or the 支部大会.
     assert.equal(await page.locator('.step-item[data-step="3"]').getAttribute('data-state'), 'next')
@@ -138,7 +143,7 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     const refusal = item(dialog, 'attending_voters').locator('.el-form-item__error')
     await refusal.waitFor()
     assert.match(await refusal.textContent(), /超过应到会有表决权人数的半数/)
-    await screenshot(page, 'lapse-quorum-refused')
+    await tallScreenshot(page, 'lapse-quorum-refused')
     assert.equal((await apiGet(page, `api/v1/dues/lapse/cases/${caseId}`)).steps.length, 2, 'nothing recorded')
     await fillStep(page, dialog, spec(4), { attending_voters: expected / 2 + 1, votes_for: expected / 2 + 1 })
     await submitStep(page, dialog, 4)
@@ -152,7 +157,7 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     assert.match(await status.textContent(), /已除名/)
     assert.equal(await page.locator('[data-test="lapse-member-status"]').getAttribute('data-status'), 'exited')
     assert.match(await page.locator('[data-test="lapse-closed"]').textContent(), /已除名（自行脱党）/)
-    await screenshot(page, 'lapse-case-removed')
+    await tallScreenshot(page, 'lapse-case-removed')
     const after = await apiGet(page, `api/v1/members/${memberId}`)
     assert.equal(after.status, 'exited')
     assert.equal(after.exit_kind, 'self_lapsed')
@@ -164,7 +169,12 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     await page.goto(server.base + '#/dues/lapse')
     await settle(page)
     await page.locator('[data-test="lapse-status-filter"] label', { hasText: '已结案' }).click()
-    await page.locator(`[data-test="lapse-list"] .case-${caseId}`).waitFor()
+    const listed = page.locator(`[data-test="lapse-list"] .case-${caseId}`)
+    await listed.waitFor()
+    await settle(page)
+    assert.match(await listed.textContent(), /已除名（自行脱党）/)
+    // The tags and the filter fade in: the picture once they have.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
     await screenshot(page, 'lapse-list-closed')
   } finally {
     for (const p of pages) await p.close().catch(() => {})
