@@ -33,6 +33,7 @@ import {
   settle,
   shanghaiDate,
   startServer,
+  tallScreenshot,
 } from './harness.mjs'
 
 const ROUTES = [
@@ -101,27 +102,6 @@ async function twoSteadyMembers(page, branch) {
 /** Full members of the branch on a date (the server's statistics as of that day). */
 async function fullMembersOn(page, branch, date) {
   return (await apiGet(page, `api/v1/orgs/${branch.id}/stats?as_of=${date}`)).members.by_status.full ?? 0
-}
-
-/**
- * A screenshot of the whole page or dialog: the console scrolls inside its layout, so the window is
- * made as tall as the content for the picture, then set back.
- */
-async function tallScreenshot(page, name) {
-  const height = await page.evaluate(() => {
-    const main = document.querySelector('.layout-main')
-    const dialog = document.querySelector('.el-overlay-dialog:not([style*="display: none"]) .el-dialog')
-    // An open dialog: as tall as the dialog; otherwise as tall as the page's content.
-    if (dialog) return Math.ceil(Math.max(dialog.getBoundingClientRect().bottom + 40, 768))
-    const content = main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
-    return Math.ceil(Math.max(content, 768))
-  })
-  const viewport = page.viewportSize()
-  await page.setViewportSize({ width: viewport.width, height: Math.min(height, 6000) })
-  await page.evaluate(() => document.querySelector('.layout-main')?.scrollTo(0, 0))
-  await sleep(300)
-  await screenshot(page, name, { fullPage: false })
-  await page.setViewportSize(viewport)
 }
 
 /** How far the page scrolls sideways: the document or the layout's scrolling main area. */

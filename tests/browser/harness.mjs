@@ -370,6 +370,27 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   return file
 }
 
+/**
+ * A screenshot of the whole page or dialog: the console scrolls inside its layout, so the window is
+ * made as tall as the content (or the open dialog) for the picture, then set back.
+ */
+export async function tallScreenshot(page, name) {
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('.layout-main')
+    const dialog = document.querySelector('.el-overlay-dialog:not([style*="display: none"]) .el-dialog')
+    // An open dialog: as tall as the dialog; otherwise as tall as the page's content.
+    if (dialog) return Math.ceil(Math.max(dialog.getBoundingClientRect().bottom + 40, 768))
+    const content = main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
+    return Math.ceil(Math.max(content, 768))
+  })
+  const viewport = page.viewportSize()
+  await page.setViewportSize({ width: viewport.width, height: Math.min(height, 6000) })
+  await page.evaluate(() => document.querySelector('.layout-main')?.scrollTo(0, 0))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  await screenshot(page, name, { fullPage: false })
+  await page.setViewportSize(viewport)
+}
+
 /** Waits until no Element Plus loading mask is shown and the network is idle. */
 export async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => {})

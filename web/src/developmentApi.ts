@@ -222,6 +222,15 @@ export interface ApplicationInput {
   note?: string
 }
 
+/** What the step dialog needs of a case (a 发展党员 case, or another workflow's). */
+export interface StepCase {
+  id: number
+  org: { id: number; name: string }
+  next_steps: number[]
+  steps: StepRecord[]
+  deadlines: CaseDeadline[]
+}
+
 export type StepInput = { step: number; done_on: string; note?: string } & Record<string, unknown>
 
 export interface CloseInput {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "platform/util/date.h"
+#include "platform/workflow/vote.h"
 
 namespace zhibu::development {
 namespace {
@@ -153,59 +154,10 @@ Result<void> PoliticalReviewGate(const Attempt& a) {
   return {};
 }
 
-//! 支部大会 votes (steps 15 and 23): expected voters default to the branch's full members not
-//! under 留党察看 (`facts.eligible_voters`); fewer need the note of the exclusion; attendance
-//! and yes votes each more than half of the expected.
+//! 支部大会 votes (steps 15 and 23): the shared "two halves" gate (platform/workflow/vote.h)
+//! with this table's codes (`development.quorum_not_met`, …) and sources.
 Result<void> VoteGate(const Attempt& a) {
-  const std::string source = Xize("第二十二条") + "；" + kDangzhang5;
-  std::int64_t eligible = IntOr(a.facts, "eligible_voters", 0);
-  std::int64_t expected = IntOr(a.proposed.data, "expected_voters", eligible);
-  if (expected > eligible) {
-    return Fail(Refuse("development.expected_voters",
-                       "应到会有表决权的党员不能多于本支部有表决权的正式党员 " +
-                           std::to_string(eligible) +
-                           " 人（预备党员和受留党察看处分的党员没有表决权）",
-                       "expected_voters", source));
-  }
-  if (expected < eligible && TextOr(a.proposed.data, "exclusion_note").empty()) {
-    return Fail(Refuse("development.exclusion_note_missing",
-                       "应到会人数少于本支部有表决权的正式党员 " + std::to_string(eligible) +
-                           " 人时，须写明不计入应到会人数的党员及上级同意的情况",
-                       "exclusion_note", source));
-  }
-  if (expected <= 0) {
-    return Fail(Refuse("development.expected_voters", "没有有表决权的正式党员，不能表决",
-                       "expected_voters", source));
-  }
-  std::int64_t attending = IntOr(a.proposed.data, "attending_voters", 0);
-  std::int64_t yes = IntOr(a.proposed.data, "votes_for", 0);
-  std::int64_t no = IntOr(a.proposed.data, "votes_against", 0);
-  std::int64_t abstain = IntOr(a.proposed.data, "abstentions", 0);
-  if (attending > expected) {
-    return Fail(Error::Invalid("development.attending_voters",
-                               "到会有表决权的人数不能多于应到会人数 " + std::to_string(expected),
-                               "attending_voters"));
-  }
-  if (yes + no + abstain > attending) {
-    return Fail(Error::Invalid(
-        "development.votes_exceed_attendance",
-        "赞成、反对、弃权合计不能多于到会有表决权的人数 " + std::to_string(attending),
-        "votes_for"));
-  }
-  if (attending * 2 <= expected) {
-    return Fail(Refuse("development.quorum_not_met",
-                       "有表决权的到会人数必须超过应到会有表决权人数的半数：应到 " +
-                           std::to_string(expected) + " 人，实到 " + std::to_string(attending) +
-                           " 人",
-                       "attending_voters", source));
-  }
-  if (yes * 2 <= expected) {
-    return Fail(Refuse("development.vote_not_passed",
-                       "赞成人数须超过应到会有表决权的正式党员的半数：应到 " +
-                           std::to_string(expected) + " 人，赞成 " + std::to_string(yes) + " 人",
-                       "votes_for", source));
-  }
-  return {};
+  return workflow::VoteGate(a, "development", Xize("第二十二条") + "；" + kDangzhang5);
 }
 
 Result<void> GroupGate(const Attempt& a) {
@@ -286,16 +238,6 @@ FieldSpec Pick(std::string name, std::string title, std::vector<Choice> choices,
                    .required = required,
                    .choices = std::move(choices)};
 }
-std::vector<FieldSpec> VoteFields() {
-  return {Integer("expected_voters", "应到会有表决权的正式党员人数（不填按本支部计算）", false, 0,
-                  100000),
-          Text("exclusion_note", "不计入应到会人数的党员及上级同意情况"),
-          Integer("attending_voters", "实到会有表决权人数（含书面表决）", true, 0, 100000),
-          Integer("votes_for", "赞成", true, 0, 100000),
-          Integer("votes_against", "反对", false, 0, 100000),
-          Integer("abstentions", "弃权", false, 0, 100000)};
-}
-
 LimitSpec Within(int from, int months, std::string source, bool hard = false,
                  std::string code = {}) {
   return LimitSpec{.from_step = from,
@@ -422,7 +364,7 @@ workflow::WorkflowTable Build() {
   s14.fields = {Text("form_number", "入党志愿书编号")};
   StepSpec s15 = step(15, "admission_meeting", "支部大会讨论", "admission", "支部党员大会",
                       Xize("第二十一、二十二条") + "；" + kDangzhang5);
-  s15.fields = VoteFields();
+  s15.fields = workflow::VoteFields();
   s15.gates = {{"development.political_review_missing", "政审合格方可发展", Xize("第十六条"),
                 PoliticalReviewGate},
                {"development.vote", "到会和赞成人数均超过应到会有表决权人数的半数",
@@ -457,7 +399,7 @@ workflow::WorkflowTable Build() {
                       Xize("第三十一条"));
   StepSpec s23 = step(23, "conversion_meeting", "支部大会讨论", "probation", "支部党员大会",
                       Xize("第三十二条") + "；" + kDangzhang7);
-  s23.fields = VoteFields();
+  s23.fields = workflow::VoteFields();
   s23.fields.insert(s23.fields.begin(), Pick("outcome", "讨论结果",
                                              {{"on_time", "按期转为正式党员"},
                                               {"extend", "延长预备期"},

@@ -5,8 +5,9 @@
 //! proposed record against the table — order, fields, dates, limits, gates — and computes the
 //! deadlines of a case; it knows no workflow by name and touches no database: the module that owns
 //! a table gathers the facts its gates judge (`Attempt::facts`) and applies a step's effects.
-//! 发展党员 (src/modules/development/steps.cpp) is the first table; 四议两公开, transfers and
-//! elections can be others.
+//! 发展党员 (src/modules/development/steps.cpp) is the first table, 连续六个月不交纳党费的处置
+//! (src/modules/lapse/steps.cpp) the second; 四议两公开, transfers and elections can be others. A
+//! 支部大会 vote is a shared gate (vote.h).
 
 #include <boost/json/object.hpp>
 #include <functional>

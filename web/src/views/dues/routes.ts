@@ -11,6 +11,8 @@ export const duesRoutes: RouteRecordRaw[] = [
   { path: 'dues/ledger', component: () => import('./DuesLedgerView.vue'), meta: { title: '党费台账', ...DUES } },
   { path: 'dues/members/:id(\\d+)', component: () => import('./DuesMemberView.vue'), props: true, meta: { title: '党费卡', ...DUES } },
   { path: 'dues/arrears', component: () => import('./DuesArrearsView.vue'), meta: { title: '欠交党费', ...DUES } },
+  { path: 'dues/lapse', component: () => import('./DuesLapseListView.vue'), meta: { title: '连续六个月不交纳党费的处置', ...DUES } },
+  { path: 'dues/lapse/:id(\\d+)', component: () => import('./DuesLapseCaseView.vue'), props: true, meta: { title: '处置案件', ...DUES } },
   { path: 'dues/reports', component: () => import('./DuesReportsView.vue'), meta: { title: '党费汇总与上缴', ...DUES } },
 ]
 
