@@ -13,6 +13,7 @@
 
 #include "modules/org/org_store.h"
 #include "platform/crypto/field_cipher.h"
+#include "platform/json/json_text.h"
 #include "platform/util/embedded.h"
 
 namespace zhibu::embedded {
@@ -85,9 +86,10 @@ struct MemberQuery {
   std::int64_t page = 1;
   std::int64_t page_size = 20;
 };
-Result<boost::json::object> ListMembers(db::Connection& c, const org::SubtreeScope& scope,
-                                        const crypto::FieldCipher& cipher,
-                                        const MemberQuery& query);
+//! The page is answered as JSON text `{"items":[summary…],"total","page","page_size"}`, written
+//! straight from the rows.
+Result<JsonText> ListMembers(db::Connection& c, const org::SubtreeScope& scope,
+                             const crypto::FieldCipher& cipher, const MemberQuery& query);
 
 //! The clear ID and phone numbers, audited with the reason (permission `member.unmask`).
 Result<boost::json::object> UnmaskMember(db::Connection& c, const org::SubtreeScope& scope,

@@ -43,12 +43,9 @@ void RegisterRoutes(ModuleContext& context) {
         member::MemberQuery query{*org_id, r.QueryParam("q").value_or(""),
                                   r.QueryParam("status").value_or(""), paging->first,
                                   paging->second};
-        return org::ScopedRead(
-            identity, db, r, kRead, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto page = member::ListMembers(call.connection, call.scope, cipher, query);
-              if (!page) return Fail(page.error());
-              return boost::json::value(std::move(*page));
-            });
+        return org::ScopedRead(identity, db, r, kRead, [&](ScopedCall& call) -> Result<JsonText> {
+          return member::ListMembers(call.connection, call.scope, cipher, query);
+        });
       },
       "党员列表与查询（姓名、拼音首字母、身份证号、手机号、组织范围）");
   router.Add(

@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 #include <optional>
+#include <type_traits>
 
 #include "modules/org/subtree_scope.h"
 #include "platform/auth/auth_routes.h"
@@ -22,15 +23,19 @@ struct ScopedCall {
   audit::Actor Actor() const { return caller.AsActor(request.client_address); }
 };
 
-//! A read: `body(ScopedCall&) -> Result<boost::json::value>` answered with 200. The caller is
+//! A read: `body(ScopedCall&) -> Result<boost::json::value>` (or `Result<JsonText>`, a page
+//! written straight from the rows) answered with 200. The caller is
 //! authenticated in the same read transaction as the scope and the body (one pooled connection,
 //! one snapshot); what authentication writes — the refusal audit, the session touch — follows
 //! the transaction.
 template <class Body>
 http::Response ScopedRead(auth::IdentityService& identity, db::Database& db,
                           const http::Request& request, std::string_view permission, Body body) {
+  using Answer =
+      std::conditional_t<std::is_same_v<std::invoke_result_t<Body, ScopedCall&>, Result<JsonText>>,
+                         Result<JsonText>, Result<boost::json::value>>;
   std::optional<auth::Principal> caller;
-  auto answer = db.Read([&](db::Connection& c) -> Result<boost::json::value> {
+  auto answer = db.Read([&](db::Connection& c) -> Answer {
     auto authenticated = identity.Authenticate(c, request);
     if (!authenticated) return Fail(authenticated.error());
     caller.emplace(std::move(*authenticated));
@@ -45,7 +50,7 @@ http::Response ScopedRead(auth::IdentityService& identity, db::Database& db,
     if (!recorded) return http::ErrorResponse(recorded.error(), request);
   }
   if (!answer) return http::ErrorResponse(answer.error(), request);
-  return http::Response::Json(200, *answer);
+  return http::Response::Json(200, std::move(*answer));
 }
 
 //! A write in one transaction, answered with `status` (200, or 201 for a creation).

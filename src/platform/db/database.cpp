@@ -9,9 +9,15 @@ std::string_view BackendName(Backend backend) {
   return backend == Backend::kSqlite ? "sqlite" : "postgres";
 }
 
+const std::vector<std::string>& ResultSet::NoColumns() {
+  static const std::vector<std::string> none;
+  return none;
+}
+
 std::size_t ResultSet::ColumnIndex(std::string_view name) const {
-  for (std::size_t i = 0; i < columns_.size(); ++i) {
-    if (columns_[i] == name) return i;
+  const auto& names = columns();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return i;
   }
   throw std::out_of_range("no column named " + std::string(name));
 }
@@ -59,6 +65,22 @@ std::optional<std::string> ResultSet::OptionalText(std::size_t row, std::size_t 
 std::optional<std::int64_t> ResultSet::OptionalInt(std::size_t row, std::size_t col) const {
   if (IsNull(row, col)) return std::nullopt;
   return Int(row, col);
+}
+
+std::string_view ResultSetRow::Text(std::size_t col) const {
+  const Value& v = rows_.rows().at(row_).at(col);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (spare_.size() <= col) spare_.resize(col + 1);
+  spare_[col] = rows_.Text(row_, col);  // one slot per column: earlier texts stay valid
+  return spare_[col];
+}
+
+Result<void> Connection::ForEachRow(std::string_view sql, std::span<const Value> params,
+                                    const std::function<void(const RowView&)>& each) {
+  auto rows = Query(sql, params);
+  if (!rows) return Fail(rows.error());
+  for (std::size_t i = 0; i < rows->size(); ++i) each(ResultSetRow(*rows, i));
+  return {};
 }
 
 bool VectorRowSource::Next(std::vector<Value>& row) {

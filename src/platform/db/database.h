@@ -43,11 +43,17 @@ std::string_view BackendName(Backend backend);
 //! int64, text as string, NULL as nullptr, bytea/blob as Blob.
 class ResultSet {
  public:
+  //! The names of a statement's columns, shared by every result of that statement.
+  using ColumnNames = std::shared_ptr<const std::vector<std::string>>;
+
   ResultSet() = default;
   ResultSet(std::vector<std::string> columns, std::vector<std::vector<Value>> rows)
+      : columns_(std::make_shared<const std::vector<std::string>>(std::move(columns))),
+        rows_(std::move(rows)) {}
+  ResultSet(ColumnNames columns, std::vector<std::vector<Value>> rows)
       : columns_(std::move(columns)), rows_(std::move(rows)) {}
 
-  const std::vector<std::string>& columns() const { return columns_; }
+  const std::vector<std::string>& columns() const { return columns_ ? *columns_ : NoColumns(); }
   const std::vector<std::vector<Value>>& rows() const { return rows_; }
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
@@ -68,8 +74,38 @@ class ResultSet {
   std::optional<std::int64_t> OptionalInt(std::size_t row, std::size_t col) const;
 
  private:
-  std::vector<std::string> columns_;
+  static const std::vector<std::string>& NoColumns();
+  ColumnNames columns_;
   std::vector<std::vector<Value>> rows_;
+};
+
+//! One row of a query read by `Connection::ForEachRow`, in the engine's own memory: a text is
+//! valid only until the callback returns. Asking for a column the query does not have, or for
+//! the text of a NULL, is a bug and throws.
+class RowView {
+ public:
+  virtual ~RowView() = default;
+  virtual std::size_t size() const = 0;
+  virtual bool IsNull(std::size_t col) const = 0;
+  //! Integer value (text holding an integer is converted); throws for NULL or non-integer text.
+  virtual std::int64_t Int(std::size_t col) const = 0;
+  //! Text value in place; an integer column is rendered in decimal. Throws for NULL.
+  virtual std::string_view Text(std::size_t col) const = 0;
+};
+
+//! Row `row` of a `ResultSet` seen as a `RowView`.
+class ResultSetRow final : public RowView {
+ public:
+  ResultSetRow(const ResultSet& rows, std::size_t row) : rows_(rows), row_(row) {}
+  std::size_t size() const override { return rows_.rows().at(row_).size(); }
+  bool IsNull(std::size_t col) const override { return rows_.IsNull(row_, col); }
+  std::int64_t Int(std::size_t col) const override { return rows_.Int(row_, col); }
+  std::string_view Text(std::size_t col) const override;
+
+ private:
+  const ResultSet& rows_;
+  std::size_t row_;
+  mutable std::vector<std::string> spare_;  // integers rendered as text, one slot per column
 };
 
 //! Feeds rows to `Connection::BulkInsert`. `Next` fills `row` (one Value per column) and returns
@@ -103,6 +139,12 @@ class Connection {
   Result<ResultSet> Query(std::string_view sql, std::initializer_list<Value> params = {}) {
     return Query(sql, std::span<const Value>(params.begin(), params.size()));
   }
+
+  //! Runs a statement that returns rows and hands each to `each` as it is read, without copying
+  //! its values: for pages answered straight from the rows. The default reads a `ResultSet`
+  //! first; SQLite overrides it to read the statement's columns in place.
+  virtual Result<void> ForEachRow(std::string_view sql, std::span<const Value> params,
+                                  const std::function<void(const RowView&)>& each);
 
   //! Runs a statement that returns no rows; answers the number of rows it changed.
   virtual Result<std::int64_t> Execute(std::string_view sql, std::span<const Value> params) = 0;

@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
+#include <variant>
 
 #include "platform/db/database.h"
 
@@ -36,7 +38,50 @@ Error SqliteError(sqlite3* handle, int rc, std::string_view what) {
 //! A prepared statement and, for each of its parameters, which `$N` value it takes.
 struct CachedStatement {
   sqlite3_stmt* stmt = nullptr;
-  std::vector<int> value_index;  // parameter i+1 binds params[value_index[i]]
+  std::vector<int> value_index;    // parameter i+1 binds params[value_index[i]]
+  ResultSet::ColumnNames columns;  // read once, shared by every ResultSet of the statement
+};
+
+//! The current row of a stepping statement, read in place.
+class StatementRow final : public RowView {
+ public:
+  explicit StatementRow(sqlite3_stmt* stmt)
+      : stmt_(stmt), size_(static_cast<std::size_t>(sqlite3_column_count(stmt))) {}
+  std::size_t size() const override { return size_; }
+  bool IsNull(std::size_t col) const override {
+    return sqlite3_column_type(stmt_, Column(col)) == SQLITE_NULL;
+  }
+  std::int64_t Int(std::size_t col) const override {
+    int i = Column(col);
+    switch (sqlite3_column_type(stmt_, i)) {
+      case SQLITE_INTEGER:
+        return sqlite3_column_int64(stmt_, i);
+      case SQLITE_TEXT: {
+        std::string_view text = Text(col);
+        std::int64_t out = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+        if (ec == std::errc() && end == text.data() + text.size()) return out;
+        break;
+      }
+      default:
+        break;
+    }
+    throw std::bad_variant_access();
+  }
+  std::string_view Text(std::size_t col) const override {
+    int i = Column(col);
+    if (sqlite3_column_type(stmt_, i) == SQLITE_NULL) throw std::bad_variant_access();
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
+  }
+
+ private:
+  int Column(std::size_t col) const {
+    if (col >= size_) throw std::out_of_range("no column " + std::to_string(col));
+    return static_cast<int>(col);
+  }
+  sqlite3_stmt* stmt_;
+  std::size_t size_;
 };
 
 class SqliteConnection final : public Connection {
@@ -60,10 +105,13 @@ class SqliteConnection final : public Connection {
     if (!cached) return Fail(cached.error());
     sqlite3_stmt* stmt = (*cached)->stmt;
     if (auto bound = Bind(**cached, params); !bound) return Fail(bound.error());
-    std::vector<std::string> columns;
     int ncol = sqlite3_column_count(stmt);
-    columns.reserve(ncol);
-    for (int i = 0; i < ncol; ++i) columns.emplace_back(sqlite3_column_name(stmt, i));
+    if (!(*cached)->columns) {
+      std::vector<std::string> names;
+      names.reserve(ncol);
+      for (int i = 0; i < ncol; ++i) names.emplace_back(sqlite3_column_name(stmt, i));
+      (*cached)->columns = std::make_shared<const std::vector<std::string>>(std::move(names));
+    }
     std::vector<std::vector<Value>> rows;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -77,7 +125,29 @@ class SqliteConnection final : public Connection {
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) return Fail(std::move(error));
-    return ResultSet(std::move(columns), std::move(rows));
+    return ResultSet((*cached)->columns, std::move(rows));
+  }
+
+  Result<void> ForEachRow(std::string_view sql, std::span<const Value> params,
+                          const std::function<void(const RowView&)>& each) override {
+    auto cached = Prepare(sql);
+    if (!cached) return Fail(cached.error());
+    sqlite3_stmt* stmt = (*cached)->stmt;
+    if (auto bound = Bind(**cached, params); !bound) return Fail(bound.error());
+    // The statement is reset however the callback leaves (a bug in it may throw).
+    struct Reset {
+      sqlite3_stmt* stmt;
+      ~Reset() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+      }
+    } reset{stmt};
+    StatementRow row(stmt);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) each(row);
+    if (rc != SQLITE_DONE)
+      return Fail(SqliteError(handle_, sqlite3_extended_errcode(handle_), "query"));
+    return {};
   }
 
   Result<std::int64_t> Execute(std::string_view sql, std::span<const Value> params) override {
@@ -262,6 +332,10 @@ class SqliteConnection final : public Connection {
 
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path, bool read_only,
                                                          int busy_timeout_ms) {
+  // SQLite's memory statistics take a process-wide mutex around every allocation; nothing here
+  // reads them, and every request allocates in SQLite. Off before the library initialises.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* handle = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

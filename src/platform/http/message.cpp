@@ -183,6 +183,13 @@ Response Response::Json(int status, const boost::json::value& value) {
   return r;
 }
 
+Response Response::Json(int status, JsonText document) {
+  Response r;
+  r.status = status;
+  r.body = std::move(document.text);
+  return r;
+}
+
 Response Response::FromError(const Error& error, std::string_view request_id) {
   return Json(HttpStatusFor(error.kind), ErrorEnvelope(error, request_id));
 }

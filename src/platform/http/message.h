@@ -11,6 +11,7 @@
 
 #include "platform/error/error.h"
 #include "platform/json/json.h"
+#include "platform/json/json_text.h"
 
 namespace zhibu::http {
 
@@ -84,6 +85,8 @@ struct Response {
 
   //! `value` serialised, with `status`.
   static Response Json(int status, const boost::json::value& value);
+  //! A document already serialised, with `status`.
+  static Response Json(int status, JsonText document);
   //! The error envelope with the status for `error.kind`.
   static Response FromError(const Error& error, std::string_view request_id = {});
   //! A file for the browser to save: `bytes` as `content_type`, named `file_name` (UTF-8) through
