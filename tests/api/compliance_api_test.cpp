@@ -13,30 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-class ComplianceApiTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    db_ = TestDatabase::WithDemo();
-    server_ = std::make_unique<ServerProcess>(*db_);
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
-};
-std::unique_ptr<TestDatabase> ComplianceApiTest::db_;
-std::unique_ptr<ServerProcess> ComplianceApiTest::server_;
-std::unique_ptr<Client> ComplianceApiTest::admin_;
-std::unique_ptr<Client> ComplianceApiTest::secretary_;
+class ComplianceApiTest : public DemoSuite<ComplianceApiTest> {};
 
 TEST_F(ComplianceApiTest, ScanBoardAndAcknowledgeWithinTheCallersSubtree) {
   auto rules = admin_->Get("/api/v1/rules").Json().at("items").as_array();

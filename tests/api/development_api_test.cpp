@@ -32,25 +32,8 @@ std::string BornOn(const std::string& birth, int serial) {
   return std::string(body, 17) + identity::CheckCode(std::string_view(body, 17));
 }
 
-class DevelopmentApiTest : public ::testing::Test {
+class DevelopmentApiTest : public DemoSuite<DevelopmentApiTest> {
  protected:
-  static void SetUpTestSuite() {
-    db_ = TestDatabase::WithDemo();
-    server_ = std::make_unique<ServerProcess>(*db_);
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
-    return server_->Send("POST", target, json::serialize(body), c.Headers());
-  }
-
   //! A new branch under a town of the demo county with `full` full members (confirmed 2011) and
   //! one probationary member; answers {branch, members...}.
   struct Branch {
@@ -169,17 +152,7 @@ class DevelopmentApiTest : public ::testing::Test {
       ASSERT_EQ(r.status, 201) << "step " << step << ": " << r.body;
     }
   }
-
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
 };
-
-std::unique_ptr<TestDatabase> DevelopmentApiTest::db_;
-std::unique_ptr<ServerProcess> DevelopmentApiTest::server_;
-std::unique_ptr<Client> DevelopmentApiTest::admin_;
-std::unique_ptr<Client> DevelopmentApiTest::secretary_;
 
 TEST_F(DevelopmentApiTest, EveryGateRefusesAtItsEdgeAndPassesJustPastIt) {
   Branch b = MakeBranch(6);

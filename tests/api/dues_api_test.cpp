@@ -108,24 +108,8 @@ namespace {
 //! The dues ledger on the demo county: bases, a quarter paid at once, 补交 and 预交 limits, an
 //! approved 免交, the six-month rule through the compliance engine, and subtree totals equal to the
 //! sum of the branches' ledgers.
-class DuesLedgerApiTest : public ::testing::Test {
+class DuesLedgerApiTest : public DemoSuite<DuesLedgerApiTest> {
  protected:
-  static void SetUpTestSuite() {
-    db_ = TestDatabase::WithDemo();
-    server_ = std::make_unique<ServerProcess>(*db_);
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
-    return server_->Send("POST", target, json::serialize(body), c.Headers());
-  }
   //! YYYY-MM of the current month plus `months`.
   static std::string Month(int months) {
     std::string today = TodayInShanghai();
@@ -134,17 +118,7 @@ class DuesLedgerApiTest : public ::testing::Test {
     std::snprintf(text, sizeof text, "%04d-%02d", index / 12, index % 12 + 1);
     return text;
   }
-
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
 };
-
-std::unique_ptr<TestDatabase> DuesLedgerApiTest::db_;
-std::unique_ptr<ServerProcess> DuesLedgerApiTest::server_;
-std::unique_ptr<Client> DuesLedgerApiTest::admin_;
-std::unique_ptr<Client> DuesLedgerApiTest::secretary_;
 
 TEST_F(DuesLedgerApiTest, BasesPaymentsArrearsAndTheSixMonthRule) {
   // A branch outside the demo's dues town (no base declared yet), with three full members who

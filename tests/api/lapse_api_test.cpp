@@ -29,24 +29,8 @@ std::string Day(int days) {
       std::chrono::year_month_day(std::chrono::sys_days(today) + std::chrono::days(days)));
 }
 
-class LapseApiTest : public ::testing::Test {
+class LapseApiTest : public DemoSuite<LapseApiTest> {
  protected:
-  static void SetUpTestSuite() {
-    db_ = TestDatabase::WithDemo();
-    server_ = std::make_unique<ServerProcess>(*db_);
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
-    return server_->Send("POST", target, json::serialize(body), c.Headers());
-  }
   static std::string CasePath(std::int64_t id, const std::string& tail = "") {
     return std::string(kCases) + "/" + std::to_string(id) + tail;
   }
@@ -77,17 +61,7 @@ class LapseApiTest : public ::testing::Test {
       }
     }
   }
-
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
 };
-
-std::unique_ptr<TestDatabase> LapseApiTest::db_;
-std::unique_ptr<ServerProcess> LapseApiTest::server_;
-std::unique_ptr<Client> LapseApiTest::admin_;
-std::unique_ptr<Client> LapseApiTest::secretary_;
 
 TEST_F(LapseApiTest, TheDemoLeavesOpenCasesAndTheTableIsPublished) {
   auto steps = admin_->Get("/api/v1/dues/lapse/steps");

@@ -34,24 +34,10 @@ struct Branch {
   std::vector<std::int64_t> others;
 };
 
-class OrglifeTalksApiTest : public ::testing::Test {
+class OrglifeTalksApiTest : public DemoSuite<OrglifeTalksApiTest> {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<TestDatabase>();
-    server_ = std::make_unique<ServerProcess>(*db_, std::vector<std::string>{"--demo"});
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-
-  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
-    return server_->Send("POST", target, json::serialize(body), c.Headers());
+    Start(std::make_unique<TestDatabase>(), std::vector<std::string>{"--demo"});
   }
 
   //! A new, valid ID number (an area outside the demo county's, a serial per call).
@@ -166,17 +152,7 @@ class OrglifeTalksApiTest : public ::testing::Test {
     ADD_FAILURE() << "no row for the branch: " << board.body;
     return {};
   }
-
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
 };
-
-std::unique_ptr<TestDatabase> OrglifeTalksApiTest::db_;
-std::unique_ptr<ServerProcess> OrglifeTalksApiTest::server_;
-std::unique_ptr<Client> OrglifeTalksApiTest::admin_;
-std::unique_ptr<Client> OrglifeTalksApiTest::secretary_;
 
 TEST_F(OrglifeTalksApiTest, LastYearIsRedUntilEveryPairAndEveryMemberHasTalked) {
   Branch b = MakeBranch();

@@ -30,28 +30,11 @@ std::string Str(const json::value& v, std::string_view key) {
   return std::string(v.at(key).as_string());
 }
 
-class TransferApiTest : public ::testing::Test {
+class TransferApiTest : public DemoSuite<TransferApiTest> {
  protected:
-  static void SetUpTestSuite() {
-    db_ = TestDatabase::WithDemo();
-    server_ = std::make_unique<ServerProcess>(*db_);
-    admin_ = std::make_unique<Client>(DemoLogIn(*server_, "zuzhibu"));
-    secretary_ = std::make_unique<Client>(DemoLogIn(*server_, "shuji"));
-  }
-  static void TearDownTestSuite() {
-    admin_.reset();
-    secretary_.reset();
-    EXPECT_EQ(server_->StopWith(SIGTERM), 0) << server_->Log();
-    server_.reset();
-    db_.reset();
-  }
-
   static HttpResult Send(const Client& c, const std::string& method, const std::string& target,
                          const json::value& body) {
     return server_->Send(method, target, json::serialize(body), c.Headers());
-  }
-  static HttpResult Post(const Client& c, const std::string& target, const json::value& body) {
-    return Send(c, "POST", target, body);
   }
 
   //! Two active sibling branches, the first with at least `members` full members not taken by
@@ -104,17 +87,7 @@ class TransferApiTest : public ::testing::Test {
     ADD_FAILURE() << "the demo county has no two sibling branches left";
     return {};
   }
-
-  static std::unique_ptr<TestDatabase> db_;
-  static std::unique_ptr<ServerProcess> server_;
-  static std::unique_ptr<Client> admin_;
-  static std::unique_ptr<Client> secretary_;
 };
-
-std::unique_ptr<TestDatabase> TransferApiTest::db_;
-std::unique_ptr<ServerProcess> TransferApiTest::server_;
-std::unique_ptr<Client> TransferApiTest::admin_;
-std::unique_ptr<Client> TransferApiTest::secretary_;
 
 TEST_F(TransferApiTest, InternalTransferMovesTheMemberOnlyOnReceipt) {
   Pair p = SiblingBranches(1);

@@ -1,7 +1,6 @@
 #include "modules/development/case_store.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 
 #include "modules/member/member_store.h"
 #include "modules/org/vocabulary.h"
@@ -11,6 +10,7 @@
 #include "platform/settings/settings.h"
 #include "platform/util/clock.h"
 #include "platform/util/date.h"
+#include "platform/workflow/history.h"
 
 namespace zhibu::development {
 namespace {
@@ -155,31 +155,7 @@ std::string SoonDate(const std::string& today,
 
 Result<std::vector<workflow::StepRecord>> LoadHistory(db::Connection& c, std::int64_t id,
                                                       boost::json::array* timeline) {
-  auto rows = c.Query(kStepsOf, {id});
-  if (!rows) return Fail(rows.error());
-  std::vector<workflow::StepRecord> history;
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    workflow::StepRecord r;
-    r.number = static_cast<int>(rows->Int(i, 1));
-    r.done_on = rows->Text(i, 2);
-    auto data = ParseJson(rows->Text(i, 3), JsonLimits{});
-    if (data && data->is_object()) r.data = data->as_object();
-    if (timeline != nullptr) {
-      const auto* spec = AdmissionTable().Find(r.number);
-      timeline->push_back({{"seq", rows->Int(i, 0)},
-                           {"number", r.number},
-                           {"id", spec ? spec->id : ""},
-                           {"title", spec ? spec->title : ""},
-                           {"stage", spec ? spec->stage : ""},
-                           {"done_on", r.done_on},
-                           {"data", r.data},
-                           {"note", rows->Text(i, 4)},
-                           {"recorded_at", rows->Text(i, 5)},
-                           {"actor", rows->Text(i, 6)}});
-    }
-    history.push_back(std::move(r));
-  }
-  return history;
+  return workflow::LoadHistory(c, kStepsOf, id, AdmissionTable(), timeline);
 }
 
 //! The case row `id` inside the scope.
@@ -436,11 +412,8 @@ Result<std::int64_t> StoreCase(db::Connection& c, const crypto::FieldCipher& cip
   std::int64_t id = inserted->Int(0, 0);
   std::int64_t seq = 0;
   for (const auto& r : stored.history) {
-    auto step = c.Execute(
-        kInsertStep,
-        {id, ++seq, static_cast<std::int64_t>(r.number), r.done_on, boost::json::serialize(r.data),
-         std::string(), now, change.account_id ? db::Value(*change.account_id) : db::Value(nullptr),
-         change.actor.name});
+    auto step = workflow::AppendStep(c, kInsertStep, id, ++seq, r, std::string(), now,
+                                     {change.account_id, change.actor.name});
     if (!step) return Fail(step.error());
   }
   if (stored.member_id) {
@@ -571,10 +544,8 @@ Result<boost::json::object> CreateCase(db::Connection& c, const org::SubtreeScop
        change.account_id ? db::Value(*change.account_id) : db::Value(nullptr)});
   if (!inserted) return Fail(inserted.error());
   std::int64_t id = inserted->Int(0, 0);
-  auto step = c.Execute(
-      kInsertStep,
-      {id, std::int64_t{1}, std::int64_t{kApplication}, *applied, std::string("{}"), in.note, now,
-       change.account_id ? db::Value(*change.account_id) : db::Value(nullptr), change.actor.name});
+  auto step = workflow::AppendStep(c, kInsertStep, id, 1, first, in.note, now,
+                                   {change.account_id, change.actor.name});
   if (!step) return Fail(step.error());
   auto logged = org::AuditChange(c, change, "development.case.create",
                                  "development_case:" + std::to_string(id),
@@ -713,29 +684,13 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   if (row->Text(0, kStatus) != "open") {
     return Fail(Error::Conflict("development.case_ended", "该档案已办结或已终止，不能再办理"));
   }
-  const auto* step_value = body.if_contains("step");
-  if (step_value == nullptr || !step_value->is_int64()) {
-    return Fail(
-        Error::Invalid("development.step_missing", "step：请写明办理第几步（1–25）", "step"));
-  }
   const auto& table = AdmissionTable();
-  const auto* spec = table.Find(static_cast<int>(step_value->as_int64()));
-  if (spec == nullptr || spec->number == kApplication) {
-    return Fail(Error::Invalid("development.step_unknown", "step：应为 2–25 中的一步", "step"));
-  }
-  const auto* done_value = body.if_contains("done_on");
-  std::string done_text =
-      done_value != nullptr && done_value->is_string() ? std::string(done_value->as_string()) : "";
-  auto done_on = RequireIsoDate(done_text, "done_on", "办理日期");
-  if (!done_on) return Fail(done_on.error());
-  std::string note;
-  if (const auto* n = body.if_contains("note"); n != nullptr && !n->is_null()) {
-    if (!n->is_string() || n->as_string().size() > 2000) {
-      return Fail(
-          Error::Invalid("development.note_invalid", "note：应为文字（最多 2000 字节）", "note"));
-    }
-    note = std::string(n->as_string());
-  }
+  auto request = workflow::ReadStepRequest(body, table, kApplication + 1, "development");
+  if (!request) return Fail(request.error());
+  const auto* spec = request->spec;
+  const std::string& done_on = request->done_on;
+  auto note = workflow::StepNote(body, "development");
+  if (!note) return Fail(note.error());
   auto data = workflow::ValidateFields(*spec, body, today);
   if (!data) return Fail(data.error());
   auto history = LoadHistory(c, id, nullptr);
@@ -743,26 +698,24 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   auto settings = LoadSettings(c);
   if (!settings) return Fail(settings.error());
   std::int64_t org_id = row->Int(0, kOrgId);
-  auto facts = GatherFacts(c, org_id, spec->number, *data, *done_on);
+  auto facts = GatherFacts(c, org_id, spec->number, *data, done_on);
   if (!facts) return Fail(facts.error());
-  workflow::StepRecord proposed{spec->number, *done_on, *data};
+  workflow::StepRecord proposed{spec->number, done_on, *data};
   auto checked = workflow::Check(
       table, workflow::Attempt{*spec, *history, proposed, *facts, *settings, today});
   if (!checked) return Fail(checked.error());
 
   std::string now = NowShanghaiIso();
-  auto inserted = c.Execute(
-      kInsertStep,
-      {id, static_cast<std::int64_t>(history->size() + 1), static_cast<std::int64_t>(spec->number),
-       *done_on, boost::json::serialize(*data), note, now,
-       change.account_id ? db::Value(*change.account_id) : db::Value(nullptr), change.actor.name});
+  auto inserted =
+      workflow::AppendStep(c, kInsertStep, id, static_cast<std::int64_t>(history->size() + 1),
+                           proposed, *note, now, {change.account_id, change.actor.name});
   if (!inserted) return Fail(inserted.error());
   history->push_back(proposed);
 
   auto member_id = row->OptionalInt(0, kMemberId);
   if (spec->number == kApproval) {
     auto admitted = AdmitMember(c, scope, cipher, change, *row,
-                                KeyDatesOf(*history).admitted_on.value_or(*done_on), today);
+                                KeyDatesOf(*history).admitted_on.value_or(done_on), today);
     if (!admitted) return Fail(admitted.error());
     member_id = *admitted;
     auto linked = c.Execute(kSetMember, {id, *member_id});
@@ -773,12 +726,12 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
     if (!placed) return Fail(placed.error());
   }
   if (spec->number == kConversionApproval && member_id) {
-    auto effect = ConversionEffect(c, scope, change, *member_id, *history, *done_on);
+    auto effect = ConversionEffect(c, scope, change, *member_id, *history, done_on);
     if (!effect) return Fail(effect.error());
   }
   auto written = WriteState(c, id, StateOf(*history, *settings, today));
   if (!written) return Fail(written.error());
-  boost::json::object detail{{"step", spec->number}, {"done_on", *done_on}, {"data", *data}};
+  boost::json::object detail{{"step", spec->number}, {"done_on", done_on}, {"data", *data}};
   auto logged = org::AuditChange(c, change, "development.step." + spec->id,
                                  "development_case:" + std::to_string(id), std::move(detail));
   if (!logged) return Fail(logged.error());

@@ -3,15 +3,13 @@
 #include <array>
 
 #include "modules/development/case_store.h"
+#include "modules/org/demo_town.h"
 #include "platform/identity/id_number.h"
 #include "platform/util/date.h"
 
 namespace zhibu::development {
 namespace {
 
-constexpr std::string_view kDemoTown =
-    "SELECT p.path FROM role_grant g JOIN organisation o ON o.id = g.organisation_id JOIN "
-    "organisation p ON p.id = o.parent_id WHERE g.role = 'branch_secretary' ORDER BY g.id LIMIT 1";
 constexpr std::string_view kTownBranches =
     "SELECT id, path, domain FROM organisation WHERE path >= $1 AND path < $2 AND kind IN "
     "('branch', "
@@ -161,10 +159,10 @@ Result<std::string> LoadDemoDevelopment(db::Database& db, const crypto::FieldCip
     auto existing = c.Query("SELECT COUNT(*) FROM development_case");
     if (!existing) return Fail(existing.error());
     if (existing->Int(0, 0) > 0) return std::string();
-    auto town = c.Query(kDemoTown);
+    auto town = org::DemoTownPath(c);
     if (!town) return Fail(town.error());
-    if (town->empty()) return std::string();
-    std::string path = town->Text(0, 0);
+    if (!*town) return std::string();
+    std::string path = **town;
     auto settings = LoadSettings(c);
     if (!settings) return Fail(settings.error());
     org::Change change{audit::Actor{std::nullopt, "demo", "", std::nullopt, ""}, std::nullopt,

@@ -4,6 +4,7 @@
 
 #include "modules/development/case_store.h"
 #include "modules/development/documents.h"
+#include "modules/org/route_input.h"
 #include "modules/org/scoped_route.h"
 #include "platform/document/docx_writer.h"
 #include "platform/json/json.h"
@@ -14,21 +15,8 @@ namespace {
 
 using http::Method;
 using http::Request;
+using org::ChangeOf;
 using org::ScopedCall;
-
-Error NotObject() { return Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", ""); }
-
-org::Change ChangeOf(const ScopedCall& call, std::string reason = {}) {
-  return org::Change{call.Actor(), call.caller.account_id, "", std::move(reason)};
-}
-
-//! A text member of the body (missing → empty).
-Result<std::string> Text(const boost::json::value& body, std::string_view name, bool required,
-                         std::size_t max = 200) {
-  auto v = StringField(body, name, required, max);
-  if (!v) return Fail(v.error());
-  return v->value_or("");
-}
 
 Result<CaseInput> CaseInputFromJson(const boost::json::value& body) {
   CaseInput in;
@@ -49,7 +37,7 @@ Result<CaseInput> CaseInputFromJson(const boost::json::value& body) {
         std::tuple{"category", &in.category, false, std::size_t{40}},
         std::tuple{"applied_on", &in.applied_on, true, std::size_t{10}},
         std::tuple{"note", &in.note, false, std::size_t{2000}}}) {
-    auto v = Text(body, name, required, max);
+    auto v = org::BodyText(body, name, required, max);
     if (!v) return Fail(v.error());
     *target = *v;
   }
@@ -77,18 +65,16 @@ void RegisterRoutes(ModuleContext& context) {
   router.Add(
       Method::kPost, "/api/v1/development/cases",
       [&identity, &db, &cipher](Request& r) {
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         auto in = CaseInputFromJson(*body);
         if (!in) return http::ErrorResponse(in.error(), r);
-        return org::ScopedWrite(identity, db, r, kWritePermission, 201,
-                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = CreateCase(call.connection, call.scope, cipher,
-                                                         ChangeOf(call), *in, TodayShanghai());
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
-                                });
+        return org::ScopedWrite(
+            identity, db, r, kWritePermission, 201,
+            [&](ScopedCall& call) -> Result<boost::json::value> {
+              return org::AsValue(CreateCase(call.connection, call.scope, cipher, ChangeOf(call),
+                                             *in, TodayShanghai()));
+            });
       },
       "登记入党申请（第1步，建立发展党员档案）");
 
@@ -118,9 +104,7 @@ void RegisterRoutes(ModuleContext& context) {
         }
         return org::ScopedRead(
             identity, db, r, kReadPermission, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto list = ListCases(call.connection, call.scope, query, TodayShanghai());
-              if (!list) return Fail(list.error());
-              return boost::json::value(std::move(*list));
+              return org::AsValue(ListCases(call.connection, call.scope, query, TodayShanghai()));
             });
       },
       "发展党员档案列表（按阶段、步骤、到期情况筛选）");
@@ -132,9 +116,7 @@ void RegisterRoutes(ModuleContext& context) {
         if (!id) return http::ErrorResponse(id.error(), r);
         return org::ScopedRead(
             identity, db, r, kReadPermission, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto one = GetCase(call.connection, call.scope, *id, TodayShanghai());
-              if (!one) return Fail(one.error());
-              return boost::json::value(std::move(*one));
+              return org::AsValue(GetCase(call.connection, call.scope, *id, TodayShanghai()));
             });
       },
       "发展党员档案（全过程时间线、时限、文书）");
@@ -144,17 +126,14 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db, &cipher](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
-        return org::ScopedWrite(identity, db, r, kWritePermission, 201,
-                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = RecordStep(call.connection, call.scope, cipher,
-                                                         ChangeOf(call), *id, body->as_object(),
-                                                         TodayShanghai());
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
-                                });
+        return org::ScopedWrite(
+            identity, db, r, kWritePermission, 201,
+            [&](ScopedCall& call) -> Result<boost::json::value> {
+              return org::AsValue(RecordStep(call.connection, call.scope, cipher, ChangeOf(call),
+                                             *id, body->as_object(), TodayShanghai()));
+            });
       },
       "办理下一步（按流程表把关）");
 
@@ -163,23 +142,20 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
-        auto closed_on = Text(*body, "closed_on", true, 10);
+        auto closed_on = org::BodyText(*body, "closed_on", true, 10);
         if (!closed_on) return http::ErrorResponse(closed_on.error(), r);
-        auto outcome = Text(*body, "outcome", true, 20);
+        auto outcome = org::BodyText(*body, "outcome", true, 20);
         if (!outcome) return http::ErrorResponse(outcome.error(), r);
-        auto reason = Text(*body, "reason", true, 2000);
+        auto reason = org::BodyText(*body, "reason", true, 2000);
         if (!reason) return http::ErrorResponse(reason.error(), r);
-        return org::ScopedWrite(identity, db, r, kWritePermission, 200,
-                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = CloseCase(call.connection, call.scope,
-                                                        ChangeOf(call, *reason), *id, *closed_on,
-                                                        *outcome, *reason, TodayShanghai());
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
-                                });
+        return org::ScopedWrite(
+            identity, db, r, kWritePermission, 200,
+            [&](ScopedCall& call) -> Result<boost::json::value> {
+              return org::AsValue(CloseCase(call.connection, call.scope, ChangeOf(call, *reason),
+                                            *id, *closed_on, *outcome, *reason, TodayShanghai()));
+            });
       },
       "终止发展党员档案（本人撤回、未通过、调离）");
 
@@ -211,9 +187,7 @@ void RegisterRoutes(ModuleContext& context) {
         if (!org) return http::ErrorResponse(org.error(), r);
         return org::ScopedRead(
             identity, db, r, kReadPermission, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto p = Pipeline(call.connection, call.scope, *org, TodayShanghai());
-              if (!p) return Fail(p.error());
-              return boost::json::value(std::move(*p));
+              return org::AsValue(Pipeline(call.connection, call.scope, *org, TodayShanghai()));
             });
       },
       "发展党员工作进度（按阶段、步骤、下级组织统计，含即将到期和逾期）");
@@ -231,12 +205,10 @@ void RegisterRoutes(ModuleContext& context) {
                 Error::Invalid("development.year_invalid", "year：应为四位年份", "year"), r);
           }
         }
-        return org::ScopedRead(identity, db, r, kReadPermission,
-                               [&](ScopedCall& call) -> Result<boost::json::value> {
-                                 auto s = YearStatistics(call.connection, call.scope, *org, year);
-                                 if (!s) return Fail(s.error());
-                                 return boost::json::value(std::move(*s));
-                               });
+        return org::ScopedRead(
+            identity, db, r, kReadPermission, [&](ScopedCall& call) -> Result<boost::json::value> {
+              return org::AsValue(YearStatistics(call.connection, call.scope, *org, year));
+            });
       },
       "年度发展党员统计（性别、35岁及以下、学历、职业；党内统计年报）");
 }

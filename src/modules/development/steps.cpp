@@ -13,10 +13,12 @@ using workflow::Choice;
 using workflow::FieldSpec;
 using workflow::FieldType;
 using workflow::GateSpec;
+using workflow::IntOr;
 using workflow::LimitKind;
 using workflow::LimitSpec;
 using workflow::StepRecord;
 using workflow::StepSpec;
+using workflow::TextOr;
 
 // Sources, cited by gates, limits and errors (rules.md §3).
 constexpr const char* kXize = "《中国共产党发展党员工作细则》(2014)";
@@ -26,19 +28,6 @@ std::string Xize(std::string_view article) {
 constexpr const char* kDangzhang1 = "《中国共产党章程》第一条";
 constexpr const char* kDangzhang5 = "《中国共产党章程》第五条";
 constexpr const char* kDangzhang7 = "《中国共产党章程》第七条";
-
-std::int64_t IntOr(const boost::json::object& o, std::string_view key, std::int64_t fallback) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) return fallback;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  return fallback;
-}
-
-std::string TextOr(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 Error Refuse(std::string code, std::string message, std::string field, std::string source) {
   return Error::Unprocessable(std::move(code), message + "（" + source + "）", std::move(field),

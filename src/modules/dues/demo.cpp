@@ -8,6 +8,7 @@
 
 #include "modules/dues/quote.h"
 #include "modules/dues/schedule.h"
+#include "modules/org/demo_town.h"
 #include "modules/org/subtree_scope.h"
 #include "platform/compliance/rule.h"
 #include "platform/util/clock.h"
@@ -24,12 +25,6 @@ std::uint64_t Mix(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-
-//! The demo town: the parent of the organisation the demo 支部书记 is granted on.
-constexpr std::string_view kDemoTown =
-    "SELECT p.path FROM role_grant g JOIN organisation o ON o.id = g.organisation_id JOIN "
-    "organisation p "
-    "ON p.id = o.parent_id WHERE g.role = 'branch_secretary' ORDER BY g.id LIMIT 1";
 
 constexpr std::string_view kTownMembers =
     "SELECT m.id, m.org_id, m.org_path, m.joined_on, m.category FROM member m WHERE m.org_path >= "
@@ -174,10 +169,10 @@ Result<std::string> LoadDemoDues(db::Database& db, const std::string& today) {
     auto existing = c.Query("SELECT COUNT(*) FROM dues_base");
     if (!existing) return Fail(existing.error());
     if (existing->Int(0, 0) > 0) return std::string();
-    auto town = c.Query(kDemoTown);
+    auto town = org::DemoTownPath(c);
     if (!town) return Fail(town.error());
-    if (town->empty()) return std::string();
-    return WriteDemoDues(c, town->Text(0, 0), today);
+    if (!*town) return std::string();
+    return WriteDemoDues(c, **town, today);
   });
 }
 

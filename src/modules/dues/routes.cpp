@@ -5,6 +5,7 @@
 #include "modules/dues/dues_store.h"
 #include "modules/dues/exports.h"
 #include "modules/dues/quote.h"
+#include "modules/org/route_input.h"
 #include "modules/org/scoped_route.h"
 #include "platform/audit/audit_trail.h"
 #include "platform/document/xlsx_writer.h"
@@ -16,19 +17,10 @@ namespace {
 
 using http::Method;
 using http::Request;
+using org::ChangeOf;
 using org::ScopedCall;
 
 constexpr std::string_view kQuoteScope = "dues.quote";
-
-Error NotObject() { return Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", ""); }
-
-//! A text member (missing → empty unless `required`).
-Result<std::string> Text(const boost::json::value& body, std::string_view name, bool required,
-                         std::size_t max = 500) {
-  auto v = StringField(body, name, required, max);
-  if (!v) return Fail(v.error());
-  return v->value_or("");
-}
 
 //! An optional yuan member, given as a string ("5000.01") or an integer number of yuan; a JSON
 //! number with a fraction is refused so that no binary floating point reaches the money path.
@@ -41,10 +33,6 @@ Result<std::optional<std::string>> YuanText(const boost::json::value& body, std:
   return Fail(Error::Invalid("money.not_a_string",
                              std::string(name) + "：金额请写成字符串，如 \"5000.01\"",
                              std::string(name)));
-}
-
-org::Change ChangeOf(const ScopedCall& call, std::string reason = {}) {
-  return org::Change{call.Actor(), call.caller.account_id, "", std::move(reason)};
 }
 
 http::Response QuoteRoute(auth::IdentityService& identity, http::Request& request) {
@@ -101,11 +89,10 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         BaseInput in;
-        auto category = Text(*body, "category", true, 40);
+        auto category = org::BodyText(*body, "category", true, 40);
         if (!category) return http::ErrorResponse(category.error(), r);
         in.category = *category;
         auto base = YuanText(*body, "base");
@@ -114,21 +101,19 @@ void RegisterRoutes(ModuleContext& context) {
         auto amount = YuanText(*body, "amount");
         if (!amount) return http::ErrorResponse(amount.error(), r);
         in.amount = *amount;
-        auto month = Text(*body, "effective_month", true, 7);
+        auto month = org::BodyText(*body, "effective_month", true, 7);
         if (!month) return http::ErrorResponse(month.error(), r);
         in.effective_month = *month;
-        auto source = Text(*body, "source", false, 20);
+        auto source = org::BodyText(*body, "source", false, 20);
         if (!source) return http::ErrorResponse(source.error(), r);
         if (!source->empty()) in.source = *source;
-        auto note = Text(*body, "note", false);
+        auto note = org::BodyText(*body, "note", false, 500);
         if (!note) return http::ErrorResponse(note.error(), r);
         in.note = *note;
         return org::ScopedWrite(identity, db, r, kWritePermission, 201,
                                 [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = DeclareBase(call.connection, call.scope,
-                                                          ChangeOf(call), *id, in);
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
+                                  return org::AsValue(DeclareBase(call.connection, call.scope,
+                                                                  ChangeOf(call), *id, in));
                                 });
       },
       "核定党员的党费计算基数（自某月起执行）");
@@ -138,16 +123,15 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         ReductionInput in;
         for (auto [name, target] :
              {std::pair{"from_month", &in.from_month}, std::pair{"to_month", &in.to_month},
               std::pair{"reason", &in.reason}, std::pair{"approved_by", &in.approved_by},
               std::pair{"approval_ref", &in.approval_ref},
               std::pair{"approved_on", &in.approved_on}}) {
-          auto v = Text(*body, name, true);
+          auto v = org::BodyText(*body, name, true, 500);
           if (!v) return http::ErrorResponse(v.error(), r);
           *target = *v;
         }
@@ -162,10 +146,8 @@ void RegisterRoutes(ModuleContext& context) {
         in.amount = **amount;
         return org::ScopedWrite(identity, db, r, kWritePermission, 201,
                                 [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = RecordReduction(call.connection, call.scope,
-                                                              ChangeOf(call), *id, in);
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
+                                  return org::AsValue(RecordReduction(call.connection, call.scope,
+                                                                      ChangeOf(call), *id, in));
                                 });
       },
       "登记经上级党委批准的少交、免交党费（第七条）");
@@ -186,9 +168,7 @@ void RegisterRoutes(ModuleContext& context) {
         }
         return org::ScopedRead(
             identity, db, r, kReadPermission, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto card = MemberCard(call.connection, call.scope, *id, year, today);
-              if (!card) return Fail(card.error());
-              return boost::json::value(std::move(*card));
+              return org::AsValue(MemberCard(call.connection, call.scope, *id, year, today));
             });
       },
       "党员的党费卡：基数、少交免交、全年各月应交实交与收据");
@@ -196,9 +176,8 @@ void RegisterRoutes(ModuleContext& context) {
   router.Add(
       Method::kPost, "/api/v1/dues/payments",
       [&identity, &db](Request& r) {
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         PaymentInput in;
         auto member = IntField(*body, "member_id", true);
         if (!member) return http::ErrorResponse(member.error(), r);
@@ -229,17 +208,15 @@ void RegisterRoutes(ModuleContext& context) {
              {std::tuple{"method", &in.method, true}, std::tuple{"paid_on", &in.paid_on, true},
               std::tuple{"reference", &in.reference, false},
               std::tuple{"payer_name", &in.payer_name, false}}) {
-          auto v = Text(*body, name, required);
+          auto v = org::BodyText(*body, name, required, 500);
           if (!v) return http::ErrorResponse(v.error(), r);
           *target = *v;
         }
         std::string today = TodayShanghai();
         return org::ScopedWrite(identity, db, r, kWritePermission, 201,
                                 [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = RecordPayment(call.connection, call.scope,
-                                                            ChangeOf(call), in, today);
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
+                                  return org::AsValue(RecordPayment(call.connection, call.scope,
+                                                                    ChangeOf(call), in, today));
                                 });
       },
       "登记党费交纳（按月、按季、代交、补交、自愿多交），开具收据");
@@ -250,9 +227,7 @@ void RegisterRoutes(ModuleContext& context) {
         std::string receipt(r.PathParam("receipt"));
         return org::ScopedRead(identity, db, r, kReadPermission,
                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                 auto done = Receipt(call.connection, call.scope, receipt);
-                                 if (!done) return Fail(done.error());
-                                 return boost::json::value(std::move(*done));
+                                 return org::AsValue(Receipt(call.connection, call.scope, receipt));
                                });
       },
       "一张党费收据（打印用：党员、支部、所属月份、金额、代交人、收款人、是否作废）");
@@ -261,18 +236,16 @@ void RegisterRoutes(ModuleContext& context) {
       Method::kPost, "/api/v1/dues/receipts/{receipt}/cancel",
       [&identity, &db](Request& r) {
         std::string receipt(r.PathParam("receipt"));
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
-        auto reason = Text(*body, "reason", false);
+        auto reason = org::BodyText(*body, "reason", false, 500);
         if (!reason) return http::ErrorResponse(reason.error(), r);
-        return org::ScopedWrite(identity, db, r, kWritePermission, 200,
-                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                  auto done = CancelReceipt(call.connection, call.scope,
-                                                            ChangeOf(call, *reason), receipt);
-                                  if (!done) return Fail(done.error());
-                                  return boost::json::value(std::move(*done));
-                                });
+        return org::ScopedWrite(
+            identity, db, r, kWritePermission, 200,
+            [&](ScopedCall& call) -> Result<boost::json::value> {
+              return org::AsValue(
+                  CancelReceipt(call.connection, call.scope, ChangeOf(call, *reason), receipt));
+            });
       },
       "作废一张党费收据（不删除，留痕）");
 
@@ -285,9 +258,7 @@ void RegisterRoutes(ModuleContext& context) {
           std::string today = TodayShanghai();
           return org::ScopedRead(identity, db, r, kReadPermission,
                                  [&](ScopedCall& call) -> Result<boost::json::value> {
-                                   auto done = run(call, r, *org, today);
-                                   if (!done) return Fail(done.error());
-                                   return boost::json::value(std::move(*done));
+                                   return org::AsValue(run(call, r, *org, today));
                                  });
         },
         std::move(summary));

@@ -1,7 +1,5 @@
 #include "modules/lapse/case_store.h"
 
-#include <boost/json/serialize.hpp>
-
 #include "modules/development/case_store.h"
 #include "modules/dues/dues_store.h"
 #include "modules/member/member_store.h"
@@ -9,6 +7,7 @@
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
 #include "platform/util/date.h"
+#include "platform/workflow/history.h"
 
 namespace zhibu::lapse {
 namespace {
@@ -98,31 +97,7 @@ boost::json::value OptionalJson(const db::ResultSet& rows, std::size_t row, std:
 
 Result<std::vector<workflow::StepRecord>> LoadHistory(db::Connection& c, std::int64_t id,
                                                       boost::json::array* timeline) {
-  auto rows = c.Query(kStepsOf, {id});
-  if (!rows) return Fail(rows.error());
-  std::vector<workflow::StepRecord> history;
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    workflow::StepRecord r;
-    r.number = static_cast<int>(rows->Int(i, 1));
-    r.done_on = rows->Text(i, 2);
-    auto data = ParseJson(rows->Text(i, 3), JsonLimits{});
-    if (data && data->is_object()) r.data = data->as_object();
-    if (timeline != nullptr) {
-      const auto* spec = LapseTable().Find(r.number);
-      timeline->push_back({{"seq", rows->Int(i, 0)},
-                           {"number", r.number},
-                           {"id", spec ? spec->id : ""},
-                           {"title", spec ? spec->title : ""},
-                           {"stage", spec ? spec->stage : ""},
-                           {"done_on", r.done_on},
-                           {"data", r.data},
-                           {"note", rows->Text(i, 4)},
-                           {"recorded_at", rows->Text(i, 5)},
-                           {"actor", rows->Text(i, 6)}});
-    }
-    history.push_back(std::move(r));
-  }
-  return history;
+  return workflow::LoadHistory(c, kStepsOf, id, LapseTable(), timeline);
 }
 
 Result<db::ResultSet> CaseRow(db::Connection& c, const org::SubtreeScope& scope, std::int64_t id) {
@@ -419,41 +394,27 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   if (row->Text(0, kStatus) != "open") {
     return Fail(Error::Conflict("lapse.case_ended", "该处置案件已结案，不能再办理"));
   }
-  const auto* step_value = body.if_contains("step");
-  if (step_value == nullptr || !step_value->is_int64()) {
-    return Fail(Error::Invalid("lapse.step_missing", "step：请写明办理第几步（1–5）", "step"));
-  }
   const auto& table = LapseTable();
-  const auto* spec = table.Find(static_cast<int>(step_value->as_int64()));
-  if (spec == nullptr) {
-    return Fail(Error::Invalid("lapse.step_unknown", "step：应为 1–5 中的一步", "step"));
-  }
-  const auto* done_value = body.if_contains("done_on");
-  std::string done_text =
-      done_value != nullptr && done_value->is_string() ? std::string(done_value->as_string()) : "";
-  auto done_on = RequireIsoDate(done_text, "done_on", "办理日期");
-  if (!done_on) return Fail(done_on.error());
+  auto request = workflow::ReadStepRequest(body, table, kVerify, "lapse");
+  if (!request) return Fail(request.error());
+  const auto* spec = request->spec;
+  const std::string& done_on = request->done_on;
   std::string flagged_on = FlaggedOn(*row);
-  if (*done_on < flagged_on) {
+  if (done_on < flagged_on) {
     return Fail(Error::Invalid("lapse.done_on_before_flagged",
                                "done_on：办理日期不能早于连续欠交满 6 个月之日 " + flagged_on,
                                "done_on"));
   }
-  std::string note;
-  if (const auto* n = body.if_contains("note"); n != nullptr && !n->is_null()) {
-    if (!n->is_string() || n->as_string().size() > 2000) {
-      return Fail(Error::Invalid("lapse.note_invalid", "note：应为文字（最多 2000 字节）", "note"));
-    }
-    note = std::string(n->as_string());
-  }
+  auto note = workflow::StepNote(body, "lapse");
+  if (!note) return Fail(note.error());
   auto data = workflow::ValidateFields(*spec, body, today);
   if (!data) return Fail(data.error());
   auto history = LoadHistory(c, id, nullptr);
   if (!history) return Fail(history.error());
-  auto facts = GatherFacts(c, *row, spec->number, *done_on);
+  auto facts = GatherFacts(c, *row, spec->number, done_on);
   if (!facts) return Fail(facts.error());
   const std::map<std::string, std::int64_t> settings;
-  workflow::StepRecord proposed{spec->number, *done_on, *data};
+  workflow::StepRecord proposed{spec->number, done_on, *data};
   auto checked =
       workflow::Check(table, workflow::Attempt{*spec, *history, proposed, *facts, settings, today});
   if (!checked) return Fail(checked.error());
@@ -470,11 +431,9 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   proposed.data = *data;
 
   std::string now = NowShanghaiIso();
-  auto inserted = c.Execute(
-      kInsertStep,
-      {id, static_cast<std::int64_t>(history->size() + 1), static_cast<std::int64_t>(spec->number),
-       *done_on, boost::json::serialize(*data), note, now,
-       change.account_id ? db::Value(*change.account_id) : db::Value(nullptr), change.actor.name});
+  auto inserted =
+      workflow::AppendStep(c, kInsertStep, id, static_cast<std::int64_t>(history->size() + 1),
+                           proposed, *note, now, {change.account_id, change.actor.name});
   if (!inserted) return Fail(inserted.error());
   history->push_back(proposed);
   if (spec->number == kApproval && StateOf(*history).outcome == "removed") {
@@ -485,10 +444,10 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   auto written =
       c.Execute(kUpdateState, {id, state.status, static_cast<std::int64_t>(state.current_step),
                                OptionalText(state.deadline_on),
-                               state.status == "closed" ? db::Value(*done_on) : db::Value(nullptr),
+                               state.status == "closed" ? db::Value(done_on) : db::Value(nullptr),
                                OptionalText(state.outcome), now});
   if (!written) return Fail(written.error());
-  boost::json::object detail{{"step", spec->number}, {"done_on", *done_on}, {"data", *data}};
+  boost::json::object detail{{"step", spec->number}, {"done_on", done_on}, {"data", *data}};
   auto logged = org::AuditChange(c, change, "lapse.step." + spec->id,
                                  "lapse_case:" + std::to_string(id), std::move(detail));
   if (!logged) return Fail(logged.error());

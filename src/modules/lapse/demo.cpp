@@ -1,15 +1,12 @@
 #include "modules/lapse/demo.h"
 
 #include "modules/lapse/case_store.h"
+#include "modules/org/demo_town.h"
 #include "modules/org/subtree_scope.h"
 
 namespace zhibu::lapse {
 namespace {
 
-//! The demo dues town: the parent of the organisation the demo 支部书记 is granted on.
-constexpr std::string_view kDemoTown =
-    "SELECT p.path FROM role_grant g JOIN organisation o ON o.id = g.organisation_id JOIN "
-    "organisation p ON p.id = o.parent_id WHERE g.role = 'branch_secretary' ORDER BY g.id LIMIT 1";
 constexpr std::string_view kTownMembers =
     "SELECT m.id, m.org_id, m.org_path FROM member m WHERE m.org_path >= $1 AND m.org_path < $2 "
     "AND m.status IN ('full', 'probationary') ORDER BY m.id";
@@ -23,10 +20,10 @@ Result<std::string> LoadDemoLapse(db::Database& db, const std::string& today) {
     auto existing = c.Query("SELECT COUNT(*) FROM lapse_case");
     if (!existing) return Fail(existing.error());
     if (existing->Int(0, 0) > 0) return std::string();
-    auto town = c.Query(kDemoTown);
+    auto town = org::DemoTownPath(c);
     if (!town) return Fail(town.error());
-    if (town->empty()) return std::string();
-    std::string path = town->Text(0, 0);
+    if (!*town) return std::string();
+    std::string path = **town;
     auto members = c.Query(kTownMembers, {path, org::SubtreeEnd(path)});
     if (!members) return Fail(members.error());
     org::Change change{audit::Actor{std::nullopt, "demo", "", std::nullopt, ""}, std::nullopt, "",

@@ -2,6 +2,7 @@
 
 #include "modules/dues/dues_store.h"
 #include "modules/lapse/case_store.h"
+#include "modules/org/route_input.h"
 #include "modules/org/scoped_route.h"
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
@@ -11,21 +12,8 @@ namespace {
 
 using http::Method;
 using http::Request;
+using org::ChangeOf;
 using org::ScopedCall;
-
-Error NotObject() { return Error::Invalid("request.body_not_object", "请求体应为 JSON 对象", ""); }
-
-org::Change ChangeOf(const ScopedCall& call, std::string reason = {}) {
-  return org::Change{call.Actor(), call.caller.account_id, "", std::move(reason)};
-}
-
-//! A text member of the body (missing → empty).
-Result<std::string> Text(const boost::json::value& body, std::string_view name, bool required,
-                         std::size_t max = 200) {
-  auto v = StringField(body, name, required, max);
-  if (!v) return Fail(v.error());
-  return v->value_or("");
-}
 
 }  // namespace
 
@@ -63,9 +51,7 @@ void RegisterRoutes(ModuleContext& context) {
         if (auto v = r.QueryParam("status"); v && !v->empty()) query.status = *v;
         return org::ScopedRead(identity, db, r, read,
                                [&](ScopedCall& call) -> Result<boost::json::value> {
-                                 auto list = ListCases(call.connection, call.scope, query);
-                                 if (!list) return Fail(list.error());
-                                 return boost::json::value(std::move(*list));
+                                 return org::AsValue(ListCases(call.connection, call.scope, query));
                                });
       },
       "连续六个月不交纳党费的处置案件列表（办理中、已结案）");
@@ -73,9 +59,8 @@ void RegisterRoutes(ModuleContext& context) {
   router.Add(
       Method::kPost, "/api/v1/dues/lapse/cases",
       [&identity, &db, write](Request& r) {
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         auto member = IntField(*body, "member_id", true);
         if (!member) return http::ErrorResponse(member.error(), r);
         if (**member <= 0) {
@@ -84,10 +69,8 @@ void RegisterRoutes(ModuleContext& context) {
         }
         return org::ScopedWrite(
             identity, db, r, write, 201, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto done =
-                  OpenCase(call.connection, call.scope, ChangeOf(call), **member, TodayShanghai());
-              if (!done) return Fail(done.error());
-              return boost::json::value(std::move(*done));
+              return org::AsValue(
+                  OpenCase(call.connection, call.scope, ChangeOf(call), **member, TodayShanghai()));
             });
       },
       "对连续六个月不交纳党费的党员启动处置（党章第九条）");
@@ -99,9 +82,7 @@ void RegisterRoutes(ModuleContext& context) {
         if (!id) return http::ErrorResponse(id.error(), r);
         return org::ScopedRead(
             identity, db, r, read, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto one = GetCase(call.connection, call.scope, *id, TodayShanghai());
-              if (!one) return Fail(one.error());
-              return boost::json::value(std::move(*one));
+              return org::AsValue(GetCase(call.connection, call.scope, *id, TodayShanghai()));
             });
       },
       "处置案件（各步记录、下一步、党费台账现状）");
@@ -111,15 +92,12 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db, write](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
         return org::ScopedWrite(
             identity, db, r, write, 201, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto done = RecordStep(call.connection, call.scope, ChangeOf(call), *id,
-                                     body->as_object(), TodayShanghai());
-              if (!done) return Fail(done.error());
-              return boost::json::value(std::move(*done));
+              return org::AsValue(RecordStep(call.connection, call.scope, ChangeOf(call), *id,
+                                             body->as_object(), TodayShanghai()));
             });
       },
       "办理处置的下一步（按流程表把关；上级批准除名后党员出党）");
@@ -129,21 +107,18 @@ void RegisterRoutes(ModuleContext& context) {
       [&identity, &db, write](Request& r) {
         auto id = http::IdParam(r, "id");
         if (!id) return http::ErrorResponse(id.error(), r);
-        auto body = r.JsonBody();
+        auto body = org::ObjectBody(r);
         if (!body) return http::ErrorResponse(body.error(), r);
-        if (!body->is_object()) return http::ErrorResponse(NotObject(), r);
-        auto closed_on = Text(*body, "closed_on", true, 10);
+        auto closed_on = org::BodyText(*body, "closed_on", true, 10);
         if (!closed_on) return http::ErrorResponse(closed_on.error(), r);
-        auto outcome = Text(*body, "outcome", true, 20);
+        auto outcome = org::BodyText(*body, "outcome", true, 20);
         if (!outcome) return http::ErrorResponse(outcome.error(), r);
-        auto reason = Text(*body, "reason", true, 2000);
+        auto reason = org::BodyText(*body, "reason", true, 2000);
         if (!reason) return http::ErrorResponse(reason.error(), r);
         return org::ScopedWrite(
             identity, db, r, write, 200, [&](ScopedCall& call) -> Result<boost::json::value> {
-              auto done = CloseCase(call.connection, call.scope, ChangeOf(call, *reason), *id,
-                                    *closed_on, *outcome, *reason, TodayShanghai());
-              if (!done) return Fail(done.error());
-              return boost::json::value(std::move(*done));
+              return org::AsValue(CloseCase(call.connection, call.scope, ChangeOf(call, *reason),
+                                            *id, *closed_on, *outcome, *reason, TodayShanghai()));
             });
       },
       "处置案件结案（支部大会未通过、党员已转出或去世、核实有误）");

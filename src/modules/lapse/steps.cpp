@@ -11,6 +11,7 @@ using workflow::FieldSpec;
 using workflow::FieldType;
 using workflow::StepRecord;
 using workflow::StepSpec;
+using workflow::TextOr;
 
 // Sources, cited by steps, gates and errors (rules.md §2).
 constexpr const char* kDangzhang9 = "《中国共产党章程》第九条";
@@ -19,11 +20,6 @@ constexpr const char* kDuesRule12 = "中组发〔2008〕3号 第十二条";
 constexpr const char* kEducation30 = "《中国共产党党员教育管理工作条例》第三十条";
 constexpr const char* kEducation31 = "《中国共产党党员教育管理工作条例》第三十一条";
 constexpr const char* kBranch11 = "《中国共产党支部工作条例（试行）》第十一条";
-
-std::string TextOr(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 bool Blank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;

@@ -3,19 +3,6 @@
 namespace zhibu::workflow {
 namespace {
 
-std::int64_t IntOr(const boost::json::object& o, std::string_view key, std::int64_t fallback) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) return fallback;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  return fallback;
-}
-
-std::string TextOr(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 FieldSpec Count(std::string name, std::string title, bool required) {
   return FieldSpec{.name = std::move(name),
                    .title = std::move(title),

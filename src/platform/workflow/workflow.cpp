@@ -178,6 +178,19 @@ const StepRecord* Latest(const std::vector<StepRecord>& history, int number) {
   return nullptr;
 }
 
+std::int64_t IntOr(const boost::json::object& data, std::string_view key, std::int64_t fallback) {
+  const auto* v = data.if_contains(key);
+  if (v == nullptr) return fallback;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+  return fallback;
+}
+
+std::string TextOr(const boost::json::object& data, std::string_view key) {
+  const auto* v = data.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 std::optional<std::string> LatestDate(const std::vector<StepRecord>& history, int number) {
   const StepRecord* r = Latest(history, number);
   if (r == nullptr) return std::nullopt;

@@ -7,9 +7,11 @@
 //! a table gathers the facts its gates judge (`Attempt::facts`) and applies a step's effects.
 //! 发展党员 (src/modules/development/steps.cpp) is the first table, 连续六个月不交纳党费的处置
 //! (src/modules/lapse/steps.cpp) the second; 四议两公开, transfers and elections can be others. A
-//! 支部大会 vote is a shared gate (vote.h).
+//! 支部大会 vote is a shared gate (vote.h); history.h reads and writes the step rows every module
+//! keeps in a table of its own.
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -142,6 +144,13 @@ std::optional<std::string> LatestDate(const std::vector<StepRecord>& history, in
 
 //! The latest record of step `number`, or null.
 const StepRecord* Latest(const std::vector<StepRecord>& history, int number);
+
+//! The integer member `key` of a record's data (an int64 or a uint64 read as int64), or `fallback`
+//! when it is missing or not an integer.
+std::int64_t IntOr(const boost::json::object& data, std::string_view key, std::int64_t fallback);
+
+//! The string member `key` of a record's data, or "" when it is missing or not a string.
+std::string TextOr(const boost::json::object& data, std::string_view key);
 
 //! Validates the fields of `body` for `step` (types, required, choices, bounds, lengths; dates
 //! are real days not after `today`) and answers the record's data (only the table's fields).
