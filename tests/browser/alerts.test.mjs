@@ -13,14 +13,12 @@ import {
   ORG_ADMIN,
   apiDo,
   apiGet,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
   plainMember,
   settle,
   shanghaiDate,
-  startServer,
+  withServer,
 } from './harness.mjs'
 
 const ROUTES = ['/api/v1/rules', '/api/v1/findings', '/api/v1/findings/board', '/api/v1/findings/{id}/acknowledge', '/api/v1/findings/scan']
@@ -78,16 +76,8 @@ async function serverBoard(page, orgId) {
   }
 }
 
-test('the alert board: counts, drill-down, a rule filter, facts and an acknowledgement; the branch secretary’s to-do list', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('the alert board: counts, drill-down, a rule filter, facts and an acknowledgement; the branch secretary’s to-do list', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     // The 支部书记's branch, from their own session.
     const secretary = await newPage(browser)
     await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
@@ -236,9 +226,5 @@ test('the alert board: counts, drill-down, a rule filter, facts and an acknowled
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
     assert.deepEqual(secretary.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)

@@ -24,16 +24,15 @@ import {
   fillDate,
   findOrg,
   formItem,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
+  openStep,
   pickOption,
   screenshot,
   settle,
   shanghaiDate,
-  startServer,
   tallScreenshot,
+  withServer,
 } from './harness.mjs'
 
 const ROUTES = [
@@ -182,25 +181,9 @@ async function fillStep(page, dialog, spec, values) {
   }
 }
 
-/** Opens the form of step `n` from its place on the timeline. */
-async function openStep(page, n) {
-  await page.locator(`.step-item[data-step="${n}"] [data-test="do-step"]`).click()
-  const dialog = page.locator('.el-dialog:visible').filter({ has: page.locator(`[data-test="step-form"][data-step="${n}"]`) })
-  await dialog.waitFor()
-  return dialog
-}
-
-test('发展党员: the pipeline and the list, one person from application to full member, a refusal on its field', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  const pages = []
-  try {
+test('发展党员: the pipeline and the list, one person from application to full member, a refusal on its field', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
+    const pages = []
     const page = await newPage(browser)
     pages.push(page)
     await logIn(page, server.base, server.login(ORG_ADMIN))
@@ -459,9 +442,5 @@ test('发展党员: the pipeline and the list, one person from application to fu
     await tallScreenshot(phone, 'development-pipeline-phone')
 
     for (const p of pages) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const exit = await server.stop()
-    assert.equal(exit.code, 0, 'zhibu serve exits cleanly on SIGTERM')
-  }
-})
+  }),
+)

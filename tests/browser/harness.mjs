@@ -5,6 +5,7 @@
 // server's stdout, and the forced first password change done through the console like a person
 // would.
 
+import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createHash, createHmac } from 'node:crypto'
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs'
@@ -198,6 +199,30 @@ export async function missingRoutes(server, paths) {
   return paths.filter((p) => !offered.includes(p))
 }
 
+/**
+ * Runs one scenario against its own server (startServer) with Debian's chromium: `scenario({ server,
+ * browser })`. When the server does not offer one of `routes` (missingRoutes) the test `t` is
+ * skipped as pending and the scenario not run. Afterwards, whether the scenario passed or threw,
+ * the browser is closed and the server stopped with SIGTERM, which must exit 0.
+ */
+export async function withServer(t, routes, scenario) {
+  const server = await startServer()
+  const missing = await missingRoutes(server, routes)
+  if (missing.length > 0) {
+    await server.stop()
+    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
+    return
+  }
+  const browser = await launchBrowser()
+  try {
+    await scenario({ server, browser })
+  } finally {
+    await browser.close()
+    const result = await server.stop()
+    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)}): ${server.stderr}`)
+  }
+}
+
 export const ORG_ADMIN = /组织部|org_department_admin|org_admin/
 export const BRANCH_SECRETARY = /支部书记|branch_secretary/
 
@@ -227,6 +252,17 @@ export async function newPage(browser, viewport = DESKTOP) {
   page.errors = []
   page.on('pageerror', (e) => page.errors.push(String(e?.stack ?? e)))
   return page
+}
+
+/**
+ * Opens the form of step `n` of a case (发展党员, 处置) from its place on the timeline
+ * (StageTimeline.vue's 办理) and answers the dialog once it shows that step's form.
+ */
+export async function openStep(page, n) {
+  await page.locator(`.step-item[data-step="${n}"] [data-test="do-step"]`).click()
+  const dialog = page.locator('.el-dialog:visible').filter({ has: page.locator(`[data-test="step-form"][data-step="${n}"]`) })
+  await dialog.waitFor()
+  return dialog
 }
 
 /** A strong password that the policy accepts and that was never used before. */

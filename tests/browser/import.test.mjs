@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { BRANCH_KINDS, ORG_ADMIN, apiGet, findOrg, launchBrowser, logIn, missingRoutes, newPage, settle, startServer } from './harness.mjs'
+import { BRANCH_KINDS, ORG_ADMIN, apiGet, findOrg, logIn, newPage, settle, withServer } from './harness.mjs'
 
 const ROUTES = ['/api/v1/imports', '/api/v1/imports/{id}', '/api/v1/imports/template']
 
@@ -57,70 +57,61 @@ function valueFor(column, p, branch) {
 
 const csvCell = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
 
-test('import a CSV with one bad row: nothing imported, the report names the row', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  const dir = mkdtempSync(path.join(tmpdir(), 'zhibu-import-'))
-  try {
-    const page = await newPage(browser)
-    await logIn(page, server.base, server.login(ORG_ADMIN))
-    const branch = await findOrg(page, async (o) => BRANCH_KINDS.includes(o.kind))
-    assert.ok(branch, 'the demo has a branch')
+test('import a CSV with one bad row: nothing imported, the report names the row', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'zhibu-import-'))
+    try {
+      const page = await newPage(browser)
+      await logIn(page, server.base, server.login(ORG_ADMIN))
+      const branch = await findOrg(page, async (o) => BRANCH_KINDS.includes(o.kind))
+      assert.ok(branch, 'the demo has a branch')
 
-    // The template's header row, from the console's own download link.
-    await page.goto(`${server.base}#/imports`)
-    const templateHref = await page.locator('[data-test="template-csv"]').getAttribute('href')
-    const template = await page.evaluate(async (h) => (await fetch(h, { credentials: 'same-origin' })).text(), templateHref)
-    const header = template.replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(',').map((h) => h.replace(/^"|"$/g, ''))
-    assert.ok(header.some((h) => h.includes('姓名')), `the template has a 姓名 column: ${header.join(',')}`)
+      // The template's header row, from the console's own download link.
+      await page.goto(`${server.base}#/imports`)
+      const templateHref = await page.locator('[data-test="template-csv"]').getAttribute('href')
+      const template = await page.evaluate(async (h) => (await fetch(h, { credentials: 'same-origin' })).text(), templateHref)
+      const header = template.replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(',').map((h) => h.replace(/^"|"$/g, ''))
+      assert.ok(header.some((h) => h.includes('姓名')), `the template has a 姓名 column: ${header.join(',')}`)
 
-    const seed = Date.now() % 10000
-    const people = [0, 1, 2].map((i) => person(i, seed))
-    const bad = { ...people[1], id: people[1].id.slice(0, 17) + (people[1].id[17] === '0' ? '1' : '0') }
-    const rows = [people[0], bad, people[2]].map((p) => header.map((h) => csvCell(valueFor(h, p, branch))).join(','))
-    const badFile = path.join(dir, '党员名册-有误.csv')
-    writeFileSync(badFile, '\uFEFF' + [header.join(','), ...rows].join('\r\n') + '\r\n')
+      const seed = Date.now() % 10000
+      const people = [0, 1, 2].map((i) => person(i, seed))
+      const bad = { ...people[1], id: people[1].id.slice(0, 17) + (people[1].id[17] === '0' ? '1' : '0') }
+      const rows = [people[0], bad, people[2]].map((p) => header.map((h) => csvCell(valueFor(h, p, branch))).join(','))
+      const badFile = path.join(dir, '党员名册-有误.csv')
+      writeFileSync(badFile, '\uFEFF' + [header.join(','), ...rows].join('\r\n') + '\r\n')
 
-    const before = (await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total
+      const before = (await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total
 
-    // Upload, start, watch the progress bar, read the report.
-    await page.locator('[data-test="import-upload"] input[type="file"]').setInputFiles(badFile)
-    await page.locator('[data-test="start-import"]').click()
-    await page.locator('[data-test="import-report"]').waitFor()
-    await page.locator('[data-test="import-status"]').getByText('未导入').waitFor({ timeout: 60_000 })
-    const errorRows = page.locator('[data-test="import-errors"] .el-table__body-wrapper tr.el-table__row')
-    await errorRows.first().waitFor()
-    const cells = await errorRows.first().locator('td').allTextContents()
-    // Rows are numbered as in the file, the header being row 1: the bad person is on row 3.
-    assert.equal(cells[0].trim(), '3', `the report names row 3: ${cells.join(' | ')}`)
-    assert.ok(cells.join(' ').includes(bad.id) || /身份证|校验/.test(cells.join(' ')), `the error is about the ID number: ${cells.join(' | ')}`)
-    assert.equal(await errorRows.count(), 1, 'only the bad row is reported')
-    assert.equal((await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total, before, 'nothing was imported')
+      // Upload, start, watch the progress bar, read the report.
+      await page.locator('[data-test="import-upload"] input[type="file"]').setInputFiles(badFile)
+      await page.locator('[data-test="start-import"]').click()
+      await page.locator('[data-test="import-report"]').waitFor()
+      await page.locator('[data-test="import-status"]').getByText('未导入').waitFor({ timeout: 60_000 })
+      const errorRows = page.locator('[data-test="import-errors"] .el-table__body-wrapper tr.el-table__row')
+      await errorRows.first().waitFor()
+      const cells = await errorRows.first().locator('td').allTextContents()
+      // Rows are numbered as in the file, the header being row 1: the bad person is on row 3.
+      assert.equal(cells[0].trim(), '3', `the report names row 3: ${cells.join(' | ')}`)
+      assert.ok(cells.join(' ').includes(bad.id) || /身份证|校验/.test(cells.join(' ')), `the error is about the ID number: ${cells.join(' | ')}`)
+      assert.equal(await errorRows.count(), 1, 'only the bad row is reported')
+      assert.equal((await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total, before, 'nothing was imported')
 
-    // Without the bad row the file imports.
-    const goodFile = path.join(dir, '党员名册.csv')
-    writeFileSync(goodFile, '\uFEFF' + [header.join(','), rows[0], rows[2]].join('\r\n') + '\r\n')
-    await page.locator('.el-upload-list__item').hover()
-    await page.locator('.el-upload-list__item .el-icon--close').click()
-    await page.locator('[data-test="import-upload"] input[type="file"]').setInputFiles(goodFile)
-    await page.locator('[data-test="start-import"]').click()
-    await page.locator('[data-test="import-status"]').getByText('已完成').waitFor({ timeout: 60_000 })
-    await settle(page)
-    assert.equal((await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total, before + 2, 'two members were imported')
-    const found = await apiGet(page, `api/v1/members?q=${people[0].id}`)
-    assert.equal(found.items[0]?.name, people[0].name, 'the imported member is found by ID number')
+      // Without the bad row the file imports.
+      const goodFile = path.join(dir, '党员名册.csv')
+      writeFileSync(goodFile, '\uFEFF' + [header.join(','), rows[0], rows[2]].join('\r\n') + '\r\n')
+      await page.locator('.el-upload-list__item').hover()
+      await page.locator('.el-upload-list__item .el-icon--close').click()
+      await page.locator('[data-test="import-upload"] input[type="file"]').setInputFiles(goodFile)
+      await page.locator('[data-test="start-import"]').click()
+      await page.locator('[data-test="import-status"]').getByText('已完成').waitFor({ timeout: 60_000 })
+      await settle(page)
+      assert.equal((await apiGet(page, `api/v1/members?org=${branch.id}&page_size=1`)).total, before + 2, 'two members were imported')
+      const found = await apiGet(page, `api/v1/members?q=${people[0].id}`)
+      assert.equal(found.items[0]?.name, people[0].name, 'the imported member is found by ID number')
 
-    assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+      assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }),
+)

@@ -12,16 +12,15 @@ import {
   ORG_ADMIN,
   apiGet,
   fillDate,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
+  openStep,
   pickOption,
   screenshot,
   settle,
   shanghaiDate,
-  startServer,
   tallScreenshot,
+  withServer,
 } from './harness.mjs'
 
 const ROUTES = ['/api/v1/dues/arrears', '/api/v1/dues/lapse/steps', '/api/v1/dues/lapse/cases', '/api/v1/dues/lapse/cases/{id}/steps']
@@ -58,14 +57,6 @@ async function fillStep(page, dialog, spec, values) {
   }
 }
 
-/** Opens the form of step `n` from its place on the timeline. */
-async function openStep(page, n) {
-  await page.locator(`.step-item[data-step="${n}"] [data-test="do-step"]`).click()
-  const dialog = page.locator('.el-dialog:visible').filter({ has: page.locator(`[data-test="step-form"][data-step="${n}"]`) })
-  await dialog.waitFor()
-  return dialog
-}
-
 /** Submits a step's form and waits until the timeline shows it done. */
 async function submitStep(page, dialog, n) {
   await dialog.locator('[data-test="submit-step"]').click()
@@ -73,17 +64,9 @@ async function submitStep(page, dialog, n) {
   await page.locator(`.step-item[data-step="${n}"][data-state="done"]`).waitFor()
 }
 
-test('处置: from the arrears board through the 支部大会 to the approval; the member leaves the Party', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  const pages = []
-  try {
+test('处置: from the arrears board through the 支部大会 to the approval; the member leaves the Party', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
+    const pages = []
     const page = await newPage(browser)
     pages.push(page)
     await logIn(page, server.base, server.login(ORG_ADMIN))
@@ -176,10 +159,5 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     // The tags and the filter fade in: the picture once they have.
     await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
     await screenshot(page, 'lapse-list-closed')
-  } finally {
-    for (const p of pages) await p.close().catch(() => {})
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, server.stderr)
-  }
-})
+  }),
+)

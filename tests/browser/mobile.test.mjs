@@ -13,15 +13,13 @@ import {
   fillDate,
   findOrg,
   formItem,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
   pickOrg,
   plainMember,
   settle,
   shanghaiDate,
-  startServer,
+  withServer,
 } from './harness.mjs'
 
 const ROUTES = [
@@ -45,16 +43,8 @@ async function submit(dialog) {
   await dialog.waitFor({ state: 'hidden' })
 }
 
-test('a mobile member attached to another branch, lost contact, a corrected phone', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('a mobile member attached to another branch, lost contact, a corrected phone', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
 
@@ -132,9 +122,5 @@ test('a mobile member attached to another branch, lost contact, a corrected phon
     assert.equal(still.length, 0, 'back home, no longer attached')
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)

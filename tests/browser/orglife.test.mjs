@@ -22,15 +22,13 @@ import {
   firstAdministratorLogIn,
   formItem,
   freshPassword,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
   pickOption,
   settle,
   screenshot,
   shanghaiDate,
-  startServer,
+  withServer,
 } from './harness.mjs'
 
 const ROUTES = ['/api/v1/meetings', '/api/v1/meetings/vocabulary', '/api/v1/meetings/{id}', '/api/v1/meetings/{id}/submit']
@@ -61,22 +59,8 @@ async function mark(page, memberId, status) {
   assert.equal(await row.getAttribute('data-status'), status)
 }
 
-async function startOrSkip(t) {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return null
-  }
-  return server
-}
-
-test('a 支委会 is refused without more than half of its committee, then submitted', async (t) => {
-  const server = await startOrSkip(t)
-  if (!server) return
-  const browser = await launchBrowser()
-  try {
+test('a 支委会 is refused without more than half of its committee, then submitted', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(BRANCH_SECRETARY))
     const branch = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
@@ -160,18 +144,11 @@ test('a 支委会 is refused without more than half of its committee, then submi
     await page.locator(`[data-date="${day}"] [data-meeting="${record.id}"]`).waitFor()
     assert.ok((await page.locator('[data-duty="committee_meeting"]').count()) >= 1, 'the 支委会 duty is listed')
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
-test('a 党员大会 vote carried only by those present is failed, with the two halves explained', async (t) => {
-  const server = await startOrSkip(t)
-  if (!server) return
-  const browser = await launchBrowser()
-  try {
+test('a 党员大会 vote carried only by those present is failed, with the two halves explained', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(BRANCH_SECRETARY))
     const branch = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
@@ -237,12 +214,8 @@ test('a 党员大会 vote carried only by those present is failed, with the two 
     assert.equal(await onRecord.getAttribute('data-result'), 'failed')
     assert.equal((await onRecord.locator('[data-test="vote-explanation"]').textContent()).trim(), result.explanation)
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
 /** The current minute in Asia/Shanghai shifted by `minutes`, as the API takes it. */
 function shanghaiMinute(minutes = 0) {
@@ -254,16 +227,8 @@ function shanghaiMinute(minutes = 0) {
 
 const CHECKIN_ROUTES = ['/api/v1/meetings/{id}/checkin', '/api/v1/meetings/{id}/checkin-qr', '/api/v1/checkin', '/api/v1/meetings/{id}/leave', '/api/v1/accounts/{id}/member']
 
-test('a 党员 checks in on a phone once; a second check-in is refused and shown as 已签到', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, CHECKIN_ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('a 党员 checks in on a phone once; a second check-in is refused and shown as 已签到', (t) =>
+  withServer(t, CHECKIN_ROUTES, async ({ server, browser }) => {
     // The 支部书记's branch and a member of it, expected at its meetings.
     const secretary = await newPage(browser)
     await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
@@ -407,25 +372,13 @@ test('a 党员 checks in on a phone once; a second check-in is refused and shown
     await desk.locator(`[data-meeting="${later.id}"] [data-test="my-leave"]`, { hasText: '在外地务工' }).waitFor()
 
     for (const p of [secretary, phone, again]) assert.deepEqual(p.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
 const REVIEW_ROUTES = ['/api/v1/meetings/review-queue', '/api/v1/meetings/checklist', '/api/v1/meetings/problems/stats', '/api/v1/meetings/board']
 
-test('the 组织部管理员 returns a record with checklist problems and accepts another; statistics and the board agree with the server', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, REVIEW_ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('the 组织部管理员 returns a record with checklist problems and accepts another; statistics and the board agree with the server', (t) =>
+  withServer(t, REVIEW_ROUTES, async ({ server, browser }) => {
     // Two records of the secretary's branch, submitted by the secretary.
     const secretary = await newPage(browser)
     await logIn(secretary, server.base, server.login(BRANCH_SECRETARY))
@@ -568,9 +521,5 @@ test('the 组织部管理员 returns a record with checklist problems and accept
     }
     await screenshot(page, 'orglife-calendar-last-month')
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)

@@ -11,28 +11,18 @@ import {
   apiDo,
   apiGet,
   findOrg,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
   plainMember,
   screenshot,
   shanghaiDate,
-  startServer,
+  withServer,
 } from './harness.mjs'
 
 const KEY = 'member.transfer_letter_validity_days'
 
-test('change the letter validity on the settings page', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ['/api/v1/settings', '/api/v1/settings/{key}', '/api/v1/transfers/{id}/approve'])
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('change the letter validity on the settings page', (t) =>
+  withServer(t, ['/api/v1/settings', '/api/v1/settings/{key}', '/api/v1/transfers/{id}/approve'], async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
 
@@ -84,26 +74,14 @@ test('change the letter validity on the settings page', async (t) => {
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
     assert.deepEqual(secretary.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
 // 审核问题清单: the 组织部管理员 adds an item to a class and one under a new class (a duplicate is
 // refused on the title), retires one with a reason — it leaves the list offered to reviewers but
 // shows, struck through, with 显示已停用. The 支部书记 reads the list without the form.
-test('edit the review checklist on the settings page', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ['/api/v1/meetings/checklist', '/api/v1/meetings/checklist/items', '/api/v1/meetings/checklist/items/{id}/retire'])
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('edit the review checklist on the settings page', (t) =>
+  withServer(t, ['/api/v1/meetings/checklist', '/api/v1/meetings/checklist/items', '/api/v1/meetings/checklist/items/{id}/retire'], async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
     await page.goto(`${server.base}#/settings`)
@@ -177,9 +155,5 @@ test('edit the review checklist on the settings page', async (t) => {
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
     assert.deepEqual(secretary.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)

@@ -18,15 +18,13 @@ import {
   findOrg,
   formItem,
   idNumber,
-  launchBrowser,
   logIn,
-  missingRoutes,
   newPage,
   pickOption,
   pickOrg,
   plainMember,
   settle,
-  startServer,
+  withServer,
 } from './harness.mjs'
 
 /** Confirms a transfer step in its dialog (审批, 接收, 登记回执 …), with an optional note. */
@@ -46,16 +44,8 @@ const ROUTES = [
   '/api/v1/transfers/{id}/receive',
 ]
 
-test('transfer a member between two branches: request, approve, receive', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('transfer a member between two branches: request, approve, receive', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
 
@@ -129,25 +119,13 @@ test('transfer a member between two branches: request, approve, receive', async 
     assert.equal((await apiGet(page, `api/v1/members/${member.id}`)).org_id, to.id)
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
 const OUTGOING_ROUTES = [...ROUTES, '/api/v1/orgs/{id}/attached-members']
 
-test('transfer a member out of the deployment: request, approve, 登记回执; then 已转出', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, OUTGOING_ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('transfer a member out of the deployment: request, approve, 登记回执; then 已转出', (t) =>
+  withServer(t, OUTGOING_ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
 
@@ -214,23 +192,11 @@ test('transfer a member out of the deployment: request, approve, 登记回执; t
     assert.ok(!fullNow.some((m) => m.id === member.id), 'nor listed among the branch’s 正式党员')
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
-test('register a member arriving from outside: a bad ID number on its item, then corrected', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('register a member arriving from outside: a bad ID number on its item, then corrected', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(ORG_ADMIN))
     const branch = await findOrg(page, async (o) => BRANCH_KINDS.includes(o.kind))
@@ -283,23 +249,11 @@ test('register a member arriving from outside: a bad ID number on its item, then
     await page.locator('[data-test="member-events"]').getByText('转入组织关系').waitFor()
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
 
-test('the 支部书记 waits for the 基层党委 and is told why when trying its step', async (t) => {
-  const server = await startServer()
-  const missing = await missingRoutes(server, ROUTES)
-  if (missing.length > 0) {
-    await server.stop()
-    t.skip(`pending: the server does not offer ${missing.join(', ')} yet`)
-    return
-  }
-  const browser = await launchBrowser()
-  try {
+test('the 支部书记 waits for the 基层党委 and is told why when trying its step', (t) =>
+  withServer(t, ROUTES, async ({ server, browser }) => {
     const page = await newPage(browser)
     await logIn(page, server.base, server.login(BRANCH_SECRETARY))
     const branch = (await apiGet(page, 'api/v1/orgs/roots')).items[0]
@@ -326,9 +280,5 @@ test('the 支部书记 waits for the 基层党委 and is told why when trying it
     assert.equal((await apiGet(page, `api/v1/transfers/${transfer.id}`)).status, 'cancelled')
 
     assert.deepEqual(page.errors, [], 'no uncaught errors in the page')
-  } finally {
-    await browser.close()
-    const result = await server.stop()
-    assert.equal(result.code, 0, `zhibu serve exits 0 on SIGTERM (${JSON.stringify(result)})`)
-  }
-})
+  }),
+)
