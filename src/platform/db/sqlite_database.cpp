@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <variant>
 
@@ -353,7 +354,17 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;";
   // Readers map the file (up to 1 GiB) instead of copying each page they read with pread.
   if (read_only) pragmas += "PRAGMA mmap_size=1073741824;";
-  if (auto ok = conn->ExecuteScript(pragmas); !ok) return Fail(ok.error());
+  // Servers opening a new database at once race to turn WAL on, and SQLite answers the loser
+  // SQLITE_BUSY without calling the busy handler: retry within the busy timeout.
+  auto waited_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    int done = sqlite3_exec(handle, pragmas.c_str(), nullptr, nullptr, nullptr);
+    if (done == SQLITE_OK) break;
+    if ((done & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= waited_until) {
+      return Fail(SqliteError(handle, sqlite3_extended_errcode(handle), "open"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return conn;
 }
 
