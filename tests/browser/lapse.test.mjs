@@ -108,6 +108,18 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     await submitStep(page, dialog, 2)
     await tallScreenshot(page, 'lapse-case-after-talk')
     assert.equal((await page.locator('[data-test="lapse-deadline"]').textContent()).trim(), shanghaiDate(-10))
+
+    // ---- The member's page shows the open case on the 党费卡 and leads back to it -------------
+    await page.goto(server.base + `#/members/${memberId}`)
+    await settle(page)
+    const open = page.locator('[data-test="dues-card-lapse"]')
+    await open.waitFor()
+    assert.match(await open.textContent(), /已办第2步/)
+    await screenshot(page, 'lapse-member-dues-card')
+    await open.locator('[data-test="dues-card-lapse-link"]').click()
+    await page.waitForURL((url) => url.hash.endsWith(`/dues/lapse/${caseId}`))
+    await settle(page)
+    await page.locator('.step-item[data-step="2"][data-state="done"]').waitFor()
     // After the talk: 已改正 or the 支部大会.
     assert.equal(await page.locator('.step-item[data-step="3"]').getAttribute('data-state'), 'next')
     assert.equal(await page.locator('.step-item[data-step="4"]').getAttribute('data-state'), 'next')
