@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
@@ -132,6 +133,83 @@ TEST_F(RegistryTest, ScopeHidesOtherSubtrees) {
     return {};
   });
   ASSERT_TRUE(result.has_value()) << result.error().message;
+}
+
+//! A branch's current members, page by page, against the registry itself: the ids in id order
+//! and the exact total. A branch of up to 100 is read in one statement (no count); a branch of
+//! more (here 150 members moved into one inside a transaction that is rolled back) falls back to
+//! the count and the general plans; a caller whose scope holds only part of the subtree keeps
+//! the scope's own condition.
+TEST_F(RegistryTest, BranchPagesHoldExactlyTheBranchsMembers) {
+  auto check_pages = [](db::Connection& c, const org::SubtreeScope& scope, std::int64_t branch,
+                        std::int64_t page_size) -> Result<std::int64_t> {
+    auto path = c.Query("SELECT path FROM organisation WHERE id = $1", {branch});
+    if (!path || path->empty()) return Fail(Error::Internal("test", "branch"));
+    std::string p = path->Text(0, 0);
+    auto ids = c.Query(
+        "SELECT id FROM member WHERE org_path >= $1 AND org_path < $2 AND status IN ('full', "
+        "'probationary') AND departed_on IS NULL ORDER BY id",
+        {p, org::SubtreeEnd(p)});
+    if (!ids) return Fail(ids.error());
+    const auto total = static_cast<std::int64_t>(ids->size());
+    const std::int64_t pages = total / page_size + 2;  // one past the last, which is empty
+    for (std::int64_t page = 1; page <= pages; ++page) {
+      auto listed = ListMembers(c, scope, *cipher_, MemberQuery{branch, "", "", page, page_size});
+      if (!listed) return Fail(listed.error());
+      auto json = boost::json::parse(listed->text).as_object();
+      EXPECT_EQ(json.at("total").as_int64(), total) << "branch " << branch << " page " << page;
+      EXPECT_EQ(json.at("page").as_int64(), page);
+      const auto& items = json.at("items").as_array();
+      const std::int64_t first = (page - 1) * page_size;
+      const std::int64_t expected = std::clamp<std::int64_t>(total - first, 0, page_size);
+      EXPECT_EQ(static_cast<std::int64_t>(items.size()), expected) << "page " << page;
+      for (std::size_t i = 0; i < items.size() && first + i < ids->size(); ++i) {
+        EXPECT_EQ(items[i].as_object().at("id").as_int64(), ids->Int(first + i, 0));
+        EXPECT_EQ(items[i].as_object().at("org_id").as_int64(), branch);
+      }
+    }
+    return total;
+  };
+  auto everything = org::SubtreeScope::Everything();
+  auto read = db_->Read([&](db::Connection& c) -> Result<void> {
+    auto branches = c.Query(
+        "SELECT o.id FROM organisation o JOIN member m ON m.org_id = o.id WHERE o.kind = 'branch' "
+        "AND m.status IN ('full', 'probationary') AND m.departed_on IS NULL GROUP BY o.id "
+        "HAVING COUNT(*) >= 20 ORDER BY o.id LIMIT 3");
+    if (!branches || branches->size() < 3) return Fail(Error::Internal("test", "branches"));
+    for (std::size_t i = 0; i < branches->size(); ++i) {
+      auto total = check_pages(c, everything, branches->Int(i, 0), 7);
+      if (!total) return Fail(total.error());
+      EXPECT_GE(*total, 20);
+    }
+    // A scope that holds the branch but not its parent: the same pages.
+    auto path = c.Query("SELECT path FROM organisation WHERE id = $1", {branches->Int(0, 0)});
+    if (!path) return Fail(path.error());
+    auto total = check_pages(c, org::SubtreeScope::Of({path->Text(0, 0)}), branches->Int(0, 0), 20);
+    if (!total) return Fail(total.error());
+    return {};
+  });
+  ASSERT_TRUE(read.has_value()) << read.error().message;
+
+  const Error rolled_back = Error::Internal("test.rollback", "rolled back on purpose");
+  auto large = db_->Write([&](db::Connection& c) -> Result<void> {
+    auto branch =
+        c.Query("SELECT id, path FROM organisation WHERE kind = 'branch' ORDER BY id LIMIT 1");
+    if (!branch || branch->empty()) return Fail(Error::Internal("test", "branch"));
+    auto moved = c.Execute(
+        "UPDATE member SET org_id = $1, org_path = $2 WHERE id IN (SELECT id FROM member WHERE "
+        "status IN ('full', 'probationary') AND departed_on IS NULL AND org_id <> $1 ORDER BY id "
+        "LIMIT 150)",
+        {branch->Int(0, 0), branch->Text(0, 1)});
+    if (!moved) return Fail(moved.error());
+    EXPECT_EQ(*moved, 150);
+    auto total = check_pages(c, everything, branch->Int(0, 0), 20);
+    if (!total) return Fail(total.error());
+    EXPECT_GT(*total, 150);
+    return Fail(rolled_back);
+  });
+  ASSERT_FALSE(large.has_value());
+  EXPECT_EQ(large.error().code, "test.rollback");
 }
 
 TEST_F(RegistryTest, SearchFindsByIdNumberPhoneAndInitials) {
