@@ -4,7 +4,6 @@
 
 #include "modules/member/member_store.h"
 #include "modules/org/vocabulary.h"
-#include "platform/compliance/rule.h"
 #include "platform/identity/id_number.h"
 #include "platform/json/json.h"
 #include "platform/settings/settings.h"
@@ -547,12 +546,10 @@ Result<boost::json::object> CreateCase(db::Connection& c, const org::SubtreeScop
   auto step = workflow::AppendStep(c, kInsertStep, id, 1, first, in.note, now,
                                    {change.account_id, change.actor.name});
   if (!step) return Fail(step.error());
-  auto logged = org::AuditChange(c, change, "development.case.create",
-                                 "development_case:" + std::to_string(id),
-                                 {{"org_id", in.org_id}, {"applied_on", *applied}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, org->path);
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(
+      c, change, "development.case.create", "development_case:" + std::to_string(id),
+      {{"org_id", in.org_id}, {"applied_on", *applied}}, org->path);
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 
@@ -732,11 +729,10 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
   auto written = WriteState(c, id, StateOf(*history, *settings, today));
   if (!written) return Fail(written.error());
   boost::json::object detail{{"step", spec->number}, {"done_on", done_on}, {"data", *data}};
-  auto logged = org::AuditChange(c, change, "development.step." + spec->id,
-                                 "development_case:" + std::to_string(id), std::move(detail));
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, row->Text(0, kOrgPath));
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "development.step." + spec->id,
+                                           "development_case:" + std::to_string(id),
+                                           std::move(detail), row->Text(0, kOrgPath));
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 
@@ -778,12 +774,10 @@ Result<boost::json::object> CloseCase(db::Connection& c, const org::SubtreeScope
   }
   auto done = c.Execute(kClose, {id, *date, outcome, reason, NowShanghaiIso()});
   if (!done) return Fail(done.error());
-  auto logged = org::AuditChange(c, change, "development.case.close",
-                                 "development_case:" + std::to_string(id),
-                                 {{"closed_on", *date}, {"outcome", outcome}, {"reason", reason}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, row->Text(0, kOrgPath));
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(
+      c, change, "development.case.close", "development_case:" + std::to_string(id),
+      {{"closed_on", *date}, {"outcome", outcome}, {"reason", reason}}, row->Text(0, kOrgPath));
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 

@@ -5,7 +5,6 @@
 
 #include "modules/dues/quote.h"
 #include "platform/audit/audit_trail.h"
-#include "platform/compliance/rule.h"
 #include "platform/settings/settings.h"
 #include "platform/util/clock.h"
 #include "platform/util/date.h"
@@ -311,11 +310,10 @@ Result<boost::json::object> DeclareBase(db::Connection& c, const org::SubtreeSco
   answer["effective_month"] = FormatYearMonth(*month);
   answer["source"] = in.source;
   answer["note"] = in.note;
-  auto logged = org::AuditChange(c, change, "dues.base.declare",
-                                 "member:" + std::to_string(member_id), {{"after", answer}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, member->org_path);
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "dues.base.declare",
+                                           "member:" + std::to_string(member_id),
+                                           {{"after", answer}}, member->org_path);
+  if (!recorded) return Fail(recorded.error());
   return answer;
 }
 
@@ -359,11 +357,10 @@ Result<boost::json::object> RecordReduction(db::Connection& c, const org::Subtre
                              {"approval_ref", in.approval_ref},
                              {"approved_on", *approved_on},
                              {"rule", "中组发〔2008〕3号 第七条"}};
-  auto logged = org::AuditChange(c, change, "dues.reduction.record",
-                                 "member:" + std::to_string(member_id), {{"after", answer}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, member->org_path);
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "dues.reduction.record",
+                                           "member:" + std::to_string(member_id),
+                                           {{"after", answer}}, member->org_path);
+  if (!recorded) return Fail(recorded.error());
   return answer;
 }
 
@@ -532,11 +529,10 @@ Result<boost::json::object> RecordPayment(db::Connection& c, const org::SubtreeS
                              {"extra", extra ? FormatYuan(*extra) : "0.00"},
                              {"extra_for_centre", extra && *extra >= kExtraForCentre},
                              {"total", FormatYuan(Fen{total.value + (extra ? extra->value : 0)})}};
-  auto logged = org::AuditChange(c, change, "dues.payment.record",
-                                 "member:" + std::to_string(in.member_id), {{"after", answer}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, member->org_path);
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "dues.payment.record",
+                                           "member:" + std::to_string(in.member_id),
+                                           {{"after", answer}}, member->org_path);
+  if (!recorded) return Fail(recorded.error());
   return answer;
 }
 
@@ -563,12 +559,10 @@ Result<boost::json::object> CancelReceipt(db::Connection& c, const org::SubtreeS
   std::int64_t member_id = rows->Int(0, 1);
   boost::json::object answer{
       {"receipt_no", receipt_no}, {"cancelled", true}, {"rows", rows->size()}};
-  auto logged =
-      org::AuditChange(c, change, "dues.payment.cancel", "member:" + std::to_string(member_id),
-                       {{"receipt_no", receipt_no}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, rows->Text(0, 2));
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "dues.payment.cancel",
+                                           "member:" + std::to_string(member_id),
+                                           {{"receipt_no", receipt_no}}, rows->Text(0, 2));
+  if (!recorded) return Fail(recorded.error());
   return answer;
 }
 

@@ -3,7 +3,6 @@
 #include "modules/development/case_store.h"
 #include "modules/dues/dues_store.h"
 #include "modules/member/member_store.h"
-#include "platform/compliance/rule.h"
 #include "platform/json/json.h"
 #include "platform/util/clock.h"
 #include "platform/util/date.h"
@@ -290,12 +289,10 @@ Result<boost::json::object> OpenCase(db::Connection& c, const org::SubtreeScope&
                now, change.account_id ? db::Value(*change.account_id) : db::Value(nullptr)});
   if (!inserted) return Fail(inserted.error());
   std::int64_t id = inserted->Int(0, 0);
-  auto logged =
-      org::AuditChange(c, change, "lapse.case.open", "lapse_case:" + std::to_string(id),
-                       {{"member_id", member->id}, {"unpaid_run", Months(ledger->unpaid_run)}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, member->org_path);
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(
+      c, change, "lapse.case.open", "lapse_case:" + std::to_string(id),
+      {{"member_id", member->id}, {"unpaid_run", Months(ledger->unpaid_run)}}, member->org_path);
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 
@@ -448,11 +445,10 @@ Result<boost::json::object> RecordStep(db::Connection& c, const org::SubtreeScop
                                OptionalText(state.outcome), now});
   if (!written) return Fail(written.error());
   boost::json::object detail{{"step", spec->number}, {"done_on", done_on}, {"data", *data}};
-  auto logged = org::AuditChange(c, change, "lapse.step." + spec->id,
-                                 "lapse_case:" + std::to_string(id), std::move(detail));
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, row->Text(0, kOrgPath));
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(c, change, "lapse.step." + spec->id,
+                                           "lapse_case:" + std::to_string(id), std::move(detail),
+                                           row->Text(0, kOrgPath));
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 
@@ -489,11 +485,10 @@ Result<boost::json::object> CloseCase(db::Connection& c, const org::SubtreeScope
   }
   auto done = c.Execute(kClose, {id, *date, outcome, reason, NowShanghaiIso()});
   if (!done) return Fail(done.error());
-  auto logged = org::AuditChange(c, change, "lapse.case.close", "lapse_case:" + std::to_string(id),
-                                 {{"closed_on", *date}, {"outcome", outcome}, {"reason", reason}});
-  if (!logged) return Fail(logged.error());
-  auto touched = compliance::Touch(c, row->Text(0, kOrgPath));
-  if (!touched) return Fail(touched.error());
+  auto recorded = org::AuditChangeAndTouch(
+      c, change, "lapse.case.close", "lapse_case:" + std::to_string(id),
+      {{"closed_on", *date}, {"outcome", outcome}, {"reason", reason}}, row->Text(0, kOrgPath));
+  if (!recorded) return Fail(recorded.error());
   return GetCase(c, scope, id, today);
 }
 

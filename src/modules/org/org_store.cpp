@@ -122,6 +122,14 @@ Result<void> AuditChange(db::Connection& c, const Change& change, std::string ac
   return {};
 }
 
+Result<void> AuditChangeAndTouch(db::Connection& c, const Change& change, std::string action,
+                                 std::string target, boost::json::object detail,
+                                 std::string_view org_path) {
+  auto logged = AuditChange(c, change, std::move(action), std::move(target), std::move(detail));
+  if (!logged) return Fail(logged.error());
+  return compliance::Touch(c, org_path);
+}
+
 namespace {
 
 Result<void> Audit(db::Connection& c, const Change& change, std::string action, std::int64_t id,

@@ -76,6 +76,13 @@ struct Change {
 Result<void> AuditChange(db::Connection& c, const Change& change, std::string action,
                          std::string target, boost::json::object detail, bool with_date = false);
 
+//! `AuditChange`, then `compliance::Touch` of `org_path`: the end of a change that the compliance
+//! rules read (a dues payment, a step of a 发展党员 or 处置 case), so that the subtree's findings
+//! are recomputed by the incremental scan.
+Result<void> AuditChangeAndTouch(db::Connection& c, const Change& change, std::string action,
+                                 std::string target, boost::json::object detail,
+                                 std::string_view org_path);
+
 //! What the member registry lets the tree ask of it (set by the members module at start-up; the
 //! tree works without it, with zero counts).
 struct MembershipHooks {
