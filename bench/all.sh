@@ -122,11 +122,12 @@ hz_n2=$(awk '/^nginx static .*run 2/ {print $(NF-1)}' "$work/http-healthz.out")
 python3 - "$list_rps" "$list_p99" "$nginx_rps" "$nginx_p99" "$page_bytes" "$rss" "$startup" \
   "$stats_first" "$stats_p99" "$count_p50" "$scan_ms" "$pass_ms" "$ref_s" "$csv_s" "$import_rows" \
   "$hz_z" "$hz_n1" "$hz_n2" "${build_s:-}" "${build_cpu_s:-}" "$duration" "$(result list_cpu_us)" \
-  "$(result nginx_cpu_us)" <<'PY'
+  "$(result nginx_cpu_us)" "$(result healthz_cpu_us)" "$(result sql_floor_us)" \
+  "$(result wrk_cpu_us)" "$(result wrk_zhibu_cpu_us)" <<'PY'
 import sys
 (list_rps, list_p99, nginx_rps, nginx_p99, page_bytes, rss, startup, stats_first, stats_p99,
  count_p50, scan_ms, pass_ms, ref_s, csv_s, rows, hz_z, hz_n1, hz_n2, build_s, build_cpu_s, duration,
- list_cpu, nginx_cpu) = sys.argv[1:]
+ list_cpu, nginx_cpu, healthz_cpu, sql_floor, wrk_nginx, wrk_zhibu) = sys.argv[1:]
 f = lambda v: float(v) if v not in ("", None) else None
 yes = lambda ok: "yes" if ok else "**no**"
 out = ["| what | measured | reference in the same run | ratio | target | met? |",
@@ -139,6 +140,16 @@ out.append(f"| member list: GET /api/v1/members, 20 of a branch ({page_bytes} B)
 out.append(f"| the same, CPU time per request (server process; nginx master and workers) | "
            f"{f(list_cpu):.1f} µs | nginx: {f(nginx_cpu):.1f} µs | {f(nginx_cpu) / f(list_cpu):.1%} | "
            f"(for reading the above) | — |")
+if sql_floor:
+    floor = f(healthz_cpu) + f(sql_floor)
+    budget = 4 * (f(nginx_cpu) + f(wrk_nginx)) - f(wrk_zhibu)
+    out.append(f"| the floor under it, CPU per request: the server's HTTP layer alone (GET /healthz) "
+               f"{f(healthz_cpu):.1f} µs + the page's SQLite statements alone "
+               f"(bench/floor/list_statements.c) {f(sql_floor):.1f} µs | {floor:.1f} µs | what 25% "
+               f"of nginx's rate leaves the server on 2 cores shared with wrk: 4 × (nginx "
+               f"{f(nginx_cpu):.1f} + its wrk {f(wrk_nginx):.1f}) − wrk against zhibu "
+               f"{f(wrk_zhibu):.1f} = {budget:.1f} µs | floor / budget {floor / budget:.0%} | "
+               f"(for reading the above) | — |")
 imp = f(ref_s) / f(csv_s)
 out.append(f"| member import of the city ({int(rows):,} members, CSV) | {f(csv_s):.1f} s "
            f"({int(rows) / f(csv_s):,.0f} rows/s) | sqlite3 `.import` (one prepared INSERT) into a "

@@ -10,7 +10,11 @@
 # the convention of bench/city-stats.sh). The demo 组织部管理员 (city root) logs in (changing the
 # one-time password on first use); the page measured is GET /api/v1/members?org=BRANCH&page_size=20
 # of a branch with at least 20 current members. Order: nginx, zhibu, nginx; the reference is the
-# mean of the two nginx runs. The last lines are `RESULT key value` for bench/all.sh.
+# mean of the two nginx runs. Then the floor under the list's CPU per request, in the same run:
+# the same server answering GET /healthz (the HTTP layer alone) and the page's SQLite statements
+# alone (bench/floor/list_statements.c, compiled here with gcc), beside wrk's own CPU per request,
+# which tells how much CPU per request 25% of nginx's rate leaves the server on 2 cores shared
+# with wrk. The last lines are `RESULT key value` for bench/all.sh.
 #
 # Usage: bench/member-list.sh [-d SECONDS] [--db PATH] [--keep]
 set -euo pipefail
@@ -136,28 +140,38 @@ for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$nport/member
 cpu_ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{t += $1} END {print t}'; }
 nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid"); }
 
-run_wrk() {  # URL PIDS [wrk args...] -> "rps p99_ms non2xx cpu_us_per_request"
+run_wrk() {  # URL PIDS [wrk args...] -> "rps p99_ms non2xx cpu_us_per_request wrk_cpu_us"
   local url="$1" pids="$2"; shift 2
   local out before after
   before=$(cpu_ticks $pids)
-  out=$(wrk -t2 -c64 -d"${duration}s" --latency "$@" "$url")
+  out=$(/usr/bin/time -f "WRKCPU %U %S" wrk -t2 -c64 -d"${duration}s" --latency "$@" "$url" 2>&1)
   after=$(cpu_ticks $pids)
   local rps p99 bad n
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
   bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "$rps $p99 ${bad:-0} $(awk -v t=$((after - before)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+  echo "$rps $p99 ${bad:-0} $(awk -v t=$((after - before)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')" \
+    "$(awk -v n="$n" '$1 == "WRKCPU" { printf "%.1f", ($2 + $3) * 1e6 / n }' <<<"$out")"
 }
 
 zurl="http://127.0.0.1:$zport$target"
 nurl="http://127.0.0.1:$nport/members.json"
 wrk -t2 -c64 -d2s -H "Cookie: $cookie" "$zurl" >/dev/null
 wrk -t2 -c64 -d2s "$nurl" >/dev/null
-read -r n1 np1 _ nc1 <<<"$(run_wrk "$nurl" "$(nginx_pids)")"
+read -r n1 np1 _ nc1 nw1 <<<"$(run_wrk "$nurl" "$(nginx_pids)")"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r z1 zp1 zbad zc1 <<<"$(run_wrk "$zurl" "$server_pid" -H "Cookie: $cookie")"
-read -r n2 np2 _ nc2 <<<"$(run_wrk "$nurl" "$(nginx_pids)")"
+read -r z1 zp1 zbad zc1 zw1 <<<"$(run_wrk "$zurl" "$server_pid" -H "Cookie: $cookie")"
+read -r n2 np2 _ nc2 nw2 <<<"$(run_wrk "$nurl" "$(nginx_pids)")"
+# The floor under the list's CPU per request, in the same run: the HTTP layer alone (the same
+# server answering GET /healthz: parse, route, middleware, access log, write) and the page's
+# SQLite statements alone (bench/floor/list_statements.c, prepared once, one thread).
+read -r _ _ _ hc1 _ <<<"$(run_wrk "http://127.0.0.1:$zport/healthz" "$server_pid")"
+floor_bin="$work/list_statements"
+gcc -O2 -o "$floor_bin" bench/floor/list_statements.c -lsqlite3
+token_hash=$(sqlite3 "file:$db?mode=ro" "SELECT s.token_hash FROM auth_session s JOIN account a ON a.id = s.account_id WHERE a.username = 'zuzhibu' AND s.revoked_at_ms IS NULL ORDER BY s.id DESC LIMIT 1")
+scope_org=$(sqlite3 "file:$db?mode=ro" "SELECT g.organisation_id FROM role_grant g JOIN account a ON a.id = g.account_id WHERE a.username = 'zuzhibu' AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1")
+read -r sql_us sql_rows <<<"$("$floor_bin" "$db" "$token_hash" "$scope_org" "$branch" 20000)"
 [ "$zbad" = 0 ] || { echo "zhibu answered $zbad non-2xx responses under wrk" >&2; exit 1; }
 hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
 
@@ -169,6 +183,10 @@ awk -v z="$zc1" -v a="$nc1" -v b="$nc2" 'BEGIN { printf "CPU time per request, n
 awk -v z="$z1" -v a="$n1" -v b="$n2" -v p="$zp1" 'BEGIN { r = z / ((a + b) / 2) * 100;
   printf "ratio zhibu / nginx: %.1f%% (target >= 25%%), p99 %.2f ms (target < 20): %s\n", r, p,
     (r >= 25 && p < 20 ? "MET" : "NOT MET") }'
+awk -v h="$hc1" -v q="$sql_us" -v z="$zc1" -v a="$nc1" -v b="$nc2" -v wa="$nw1" -v wb="$nw2" -v wz="$zw1" 'BEGIN {
+  n = (a + b) / 2; w = (wa + wb) / 2;
+  printf "floor (CPU per request): the HTTP layer alone (GET /healthz) %.1f us + the page'"'"'s SQLite statements alone %.1f us = %.1f us; the list spends %.1f us (%.1f us above the floor)\n", h, q, h + q, z, z - h - q;
+  printf "wrk'"'"'s own CPU per request: %.1f us against nginx, %.1f us against zhibu; on 2 cores shared with wrk, 25%% of nginx'"'"'s rate leaves the server at most %.0f us per request (4 x (nginx + its wrk) - zhibu'"'"'s wrk)\n", w, wz, 4 * (n + w) - wz }'
 echo "peak RSS of the serving process after the run (VmHWM): $((hwm_kb / 1024)) MB (target < 512)"
 echo "load during the zhibu run: $load"
 echo "RESULT list_rps $z1"
@@ -178,6 +196,10 @@ echo "RESULT nginx_p99_ms $(awk -v a="$np1" -v b="$np2" 'BEGIN { printf "%.2f", 
 echo "RESULT page_bytes $bytes"
 echo "RESULT list_cpu_us $zc1"
 echo "RESULT nginx_cpu_us $(awk -v a="$nc1" -v b="$nc2" 'BEGIN { printf "%.1f", (a + b) / 2 }')"
+echo "RESULT healthz_cpu_us $hc1"
+echo "RESULT sql_floor_us $sql_us"
+echo "RESULT wrk_cpu_us $(awk -v a="$nw1" -v b="$nw2" 'BEGIN { printf "%.1f", (a + b) / 2 }')"
+echo "RESULT wrk_zhibu_cpu_us $zw1"
 echo "RESULT rss_mb $((hwm_kb / 1024))"
 echo "RESULT startup_ms $startup_ms"
 echo "RESULT load $load"
