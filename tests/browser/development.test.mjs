@@ -31,6 +31,7 @@ import {
   screenshot,
   settle,
   shanghaiDate,
+  sidewaysOverflow,
   tallScreenshot,
   withServer,
 } from './harness.mjs'
@@ -101,13 +102,6 @@ async function twoSteadyMembers(page, branch) {
 /** Full members of the branch on a date (the server's statistics as of that day). */
 async function fullMembersOn(page, branch, date) {
   return (await apiGet(page, `api/v1/orgs/${branch.id}/stats?as_of=${date}`)).members.by_status.full ?? 0
-}
-
-/** How far the page scrolls sideways: the document or the layout's scrolling main area. */
-function sidewaysOverflow(page) {
-  return page.evaluate(() =>
-    Math.max(...[document.documentElement, document.querySelector('.layout-main')].filter(Boolean).map((e) => e.scrollWidth - e.clientWidth)),
-  )
 }
 
 /** 登记入党申请 through its dialog (the organisation prefilled by the page). Answers the new case's id. */
@@ -417,18 +411,7 @@ test('发展党员: the pipeline and the list, one person from application to fu
     await screenshot(page, 'development-case-closed', { fullPage: false })
 
     // ---- On a phone: the timeline and the pipeline, never sideways -------------------------------
-    const phoneContext = await browser.newContext({
-      viewport: PHONE,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      storageState: await page.context().storageState(),
-    })
-    const phone = await phoneContext.newPage()
-    phone.errors = []
-    phone.on('pageerror', (e) => phone.errors.push(String(e?.stack ?? e)))
+    const phone = await newPage(browser, PHONE, page)
     pages.push(phone)
     await phone.goto(`${server.base}#/development/cases/${caseId}`)
     await phone.locator('[data-test="case-status"][data-status="completed"]').waitFor()

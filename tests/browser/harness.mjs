@@ -235,8 +235,25 @@ export async function launchBrowser() {
   })
 }
 
-/** A page at the given viewport that records uncaught errors (the test checks none happened). */
-export async function newPage(browser, viewport = DESKTOP) {
+/**
+ * How far the page scrolls sideways: the document, or the layout's scrolling main area (the
+ * console scrolls inside it, so the document alone would not tell; `.m-main` on the phone layout).
+ */
+export function sidewaysOverflow(page) {
+  return page.evaluate(() =>
+    Math.max(
+      ...[document.documentElement, document.querySelector('.layout-main'), document.querySelector('.m-main')]
+        .filter(Boolean)
+        .map((e) => e.scrollWidth - e.clientWidth),
+    ),
+  )
+}
+
+/**
+ * A page at the given viewport that records uncaught errors (the test checks none happened). With
+ * `signedInAs` (another page), it starts with that page's session: its cookies and storage.
+ */
+export async function newPage(browser, viewport = DESKTOP, signedInAs = null) {
   const phone = viewport.width < 768
   const context = await browser.newContext({
     viewport,
@@ -246,6 +263,7 @@ export async function newPage(browser, viewport = DESKTOP) {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
+    ...(signedInAs ? { storageState: await signedInAs.context().storageState() } : {}),
   })
   const page = await context.newPage()
   page.setDefaultTimeout(15_000)

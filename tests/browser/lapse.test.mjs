@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ORG_ADMIN,
+  PHONE,
   apiGet,
   fillDate,
   logIn,
@@ -19,6 +20,7 @@ import {
   screenshot,
   settle,
   shanghaiDate,
+  sidewaysOverflow,
   tallScreenshot,
   withServer,
 } from './harness.mjs'
@@ -171,5 +173,30 @@ test('处置: from the arrears board through the 支部大会 to the approval; t
     // The tags and the filter fade in: the picture once they have.
     await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
     await screenshot(page, 'lapse-list-closed')
+
+    // ---- On a phone: the case page (facts, the five steps) and the list, never sideways ----------
+    const phone = await newPage(browser, PHONE, page)
+    await phone.goto(`${server.base}#/dues/lapse/${caseId}`)
+    await phone.locator('[data-test="lapse-status"][data-outcome="removed"]').waitFor()
+    await settle(phone)
+    assert.ok((await sidewaysOverflow(phone)) <= 0, 'the case page does not scroll sideways on a phone')
+    await tallScreenshot(phone, 'lapse-case-phone')
+    await phone.goto(`${server.base}#/dues/lapse`)
+    await phone.locator('[data-test="lapse-list"]').waitFor()
+    await settle(phone)
+    assert.ok((await sidewaysOverflow(phone)) <= 0, 'the list of cases does not scroll sideways on a phone')
+    const tableOverflow = await phone.evaluate(() => {
+      const wrap = document.querySelector('[data-test="lapse-list"] .el-scrollbar__wrap')
+      return wrap ? wrap.scrollWidth - wrap.clientWidth : 0
+    })
+    assert.ok(tableOverflow <= 0, 'the table of cases fits the phone without scrolling inside it')
+    await phone.locator('[data-test="lapse-status-filter"] label', { hasText: '全部' }).click()
+    const phoneRow = phone.locator(`[data-test="lapse-list"] .case-${caseId}`)
+    await phoneRow.waitFor()
+    assert.match(await phoneRow.textContent(), /已除名（自行脱党）/)
+    assert.match(await phoneRow.textContent(), /连续/, 'the unpaid run under the status')
+    await settle(phone)
+    await tallScreenshot(phone, 'lapse-list-phone')
+    assert.deepEqual(phone.errors, [], 'no uncaught errors on the phone')
   }),
 )

@@ -26,6 +26,7 @@ import {
   screenshot,
   settle,
   shanghaiDate,
+  sidewaysOverflow,
   startServer,
 } from './harness.mjs'
 
@@ -115,18 +116,6 @@ async function duesFacts(page, root) {
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5)) - 1 - 7
   const tooOld = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
   return { branch: { id: branch.org_id, name: branch.name }, town, owing, card, tooOld }
-}
-
-/** How far the page scrolls sideways: the document, or the layout's scrolling main area (the
- *  console scrolls inside it, so the document alone would not tell). */
-function sidewaysOverflow(page) {
-  return page.evaluate(() =>
-    Math.max(
-      ...[document.documentElement, document.querySelector('.layout-main'), document.querySelector('.m-main')]
-        .filter(Boolean)
-        .map((e) => e.scrollWidth - e.clientWidth),
-    ),
-  )
 }
 
 /** The current minute in Asia/Shanghai shifted by `minutes`, as the API takes it. */
