@@ -138,8 +138,8 @@ TEST_F(RegistryTest, ScopeHidesOtherSubtrees) {
 //! A branch's current members, page by page, against the registry itself: the ids in id order
 //! and the exact total. A branch of up to 100 is read in one statement (no count); a branch of
 //! more (here 150 members moved into one inside a transaction that is rolled back) falls back to
-//! the count and the general plans; a caller whose scope holds only part of the subtree keeps
-//! the scope's own condition.
+//! the count and the general plans; a caller whose scope is the branch itself gets the same
+//! pages.
 TEST_F(RegistryTest, BranchPagesHoldExactlyTheBranchsMembers) {
   auto check_pages = [](db::Connection& c, const org::SubtreeScope& scope, std::int64_t branch,
                         std::int64_t page_size) -> Result<std::int64_t> {
